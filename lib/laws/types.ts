@@ -65,7 +65,9 @@ export interface Law {
   doc: string;
   /** Paper reference: authors, year, arXiv id. */
   paper?: string;
+  /** Inputs, in the order of the columns passed to `predict` and `jacobian`. */
   inputs: readonly InputSpec[];
+  /** Parameters, in the order of the vectors passed to `predict` and `jacobian`. */
   params: readonly ParamSpec[];
   /**
    * Predictions for all points: `out[i] = f(x[.][i]; p)`.
