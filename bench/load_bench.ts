@@ -1,0 +1,102 @@
+/**
+ * Load benchmark: the 97,098-row hitchhiker-colpret observations (with models.csv joined for
+ * params and family) through `loadLadder`, against a Python baseline that reads the same file
+ * into columns with the `csv` module and converts the numeric columns to float.
+ *
+ * Prints one JSON object `{ rows, seconds, baseline_seconds, ratio }` to stdout (ratio =
+ * seconds / baseline_seconds); details go to stderr. The data directory is `SCALING_DATA_DIR`,
+ * default `../shared/data` relative to the repository root.
+ *
+ * Run: `deno run --allow-read --allow-env --allow-run bench/load_bench.ts`
+ *
+ * @module
+ */
+
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadLadder } from "../lib/data/load.ts";
+import type { ColumnMapping } from "../lib/data/schema.ts";
+
+/**
+ * The mapping of hitchhiker-colpret's long observations.csv with models.csv as the runs table.
+ * `drop: ["missing"]` skips the 11 revisiting_* models whose params are empty in models.csv;
+ * `onDuplicate: "mean"` averages the repeated (run, tokens, metric) points of the digitised
+ * gpt3_extracted curves and the repeated rows of revisiting_lang.
+ */
+export const HITCHHIKER_MAPPING: ColumnMapping = {
+  run: ["source", "model"],
+  family: "scaled_set",
+  seed: "seed",
+  dataset: "data",
+  params: "params",
+  step: "step",
+  tokens: "tokens",
+  flops: "flops",
+  metric: "metric",
+  value: "value",
+  fields: ["family", "arch", "params_kind", "tokens_unit", "epochs"],
+  drop: ["missing"],
+  onDuplicate: "mean",
+};
+
+/** The data directory: `SCALING_DATA_DIR` or `<repo>/../shared/data`. */
+export function dataDir(): string {
+  const env = Deno.env.get("SCALING_DATA_DIR");
+  if (env) return env;
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+  return resolve(repo, "../shared/data");
+}
+
+const PYTHON_BASELINE = `
+import csv, sys, time
+t0 = time.perf_counter()
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    reader = csv.reader(f)
+    header = next(reader)
+    cols = [[] for _ in header]
+    for row in reader:
+        for c, cell in enumerate(row):
+            cols[c].append(cell)
+numeric = {"step", "tokens", "flops", "epochs", "value"}
+for name, col in zip(header, cols):
+    if name in numeric:
+        col[:] = [float(x) if x else float("nan") for x in col]
+print(len(cols[0]), time.perf_counter() - t0)
+`;
+
+async function pythonBaseline(path: string): Promise<{ rows: number; seconds: number }> {
+  const out = await new Deno.Command("python3", {
+    args: ["-c", PYTHON_BASELINE, path],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(`Cannot run the python3 baseline: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  const [rows, seconds] = new TextDecoder().decode(out.stdout).trim().split(/\s+/).map(Number);
+  return { rows, seconds };
+}
+
+if (import.meta.main) {
+  const dir = join(dataDir(), "hitchhiker-colpret");
+  const obsPath = join(dir, "observations.csv");
+  const t0 = performance.now();
+  const ladder = await loadLadder(obsPath, HITCHHIKER_MAPPING, {
+    runsPath: join(dir, "models.csv"),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const baseline = await pythonBaseline(obsPath);
+  const rows = ladder.provenance.files[0].rows ?? 0;
+  console.error(
+    `hitchhiker-colpret: ${ladder.runs.length} runs, ${ladder.checkpoints.run.length} checkpoints, ` +
+      `${ladder.observations.value.length} observations, ${ladder.metrics.length} metrics; ` +
+      `python read ${baseline.rows} rows`,
+  );
+  for (const w of ladder.warnings) console.error(`warning ${w.code}: ${w.message}`);
+  console.log(JSON.stringify({
+    rows,
+    seconds: Number(seconds.toFixed(4)),
+    baseline_seconds: Number(baseline.seconds.toFixed(4)),
+    ratio: Number((seconds / baseline.seconds).toFixed(3)),
+  }));
+}
