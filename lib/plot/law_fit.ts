@@ -1,0 +1,246 @@
+/**
+ * Law-fit figure: the fitted law against the data, extrapolated to held-out targets.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { checkNonEmpty, checkValue, renderFigure } from "./_common.ts";
+import type { FigureOptions, SwatchItem } from "./_layout.ts";
+import { panel } from "./_panel.ts";
+import { formatSeriesKey, seriesColors, type SeriesKey } from "./_series.ts";
+import { extent } from "./_ticks.ts";
+
+export type { SeriesKey };
+
+/** An observed loss. */
+export interface LawFitPoint {
+  /** Training tokens or compute (see `xAxis`). */
+  x: number;
+  loss: number;
+  /** Series, usually the model size in parameters. */
+  series: SeriesKey;
+}
+
+/** The fitted law of one series, sampled along x; optional band. */
+export interface LawFitCurve {
+  series: SeriesKey;
+  x: ArrayLike<number>;
+  loss: ArrayLike<number>;
+  /** Lower edge of the uncertainty band, same length as `x`. */
+  lower?: ArrayLike<number>;
+  /** Upper edge of the uncertainty band, same length as `x`. */
+  upper?: ArrayLike<number>;
+}
+
+/** A held-out target (drawn as a hollow marker). */
+export interface LawFitTarget {
+  series: SeriesKey;
+  x: number;
+  /** Actual loss of the held-out run. */
+  loss: number;
+  /** Text next to the marker. */
+  label?: string;
+}
+
+/** Data of {@link lawFit}. */
+export interface LawFitFigureData {
+  points: readonly LawFitPoint[];
+  curves: readonly LawFitCurve[];
+  targets?: readonly LawFitTarget[];
+}
+
+/** Options of {@link lawFit}. */
+export interface LawFitFigureOptions extends FigureOptions {
+  /** What x is; sets the default x label. @default "tokens" */
+  xAxis?: "tokens" | "compute";
+  /** @default "Training tokens D" or "Training compute C (FLOPs)" */
+  xLabel?: string;
+  /** @default "Loss" */
+  yLabel?: string;
+  /** Use "log" when plotting reducible loss. @default "linear" */
+  yType?: "linear" | "log";
+  /** Legend label of the bands. @default "Uncertainty" */
+  bandLabel?: string;
+  /** Legend title. @default "Model size" */
+  seriesLabel?: string;
+  /** Label of a series in the legend. @default 70M / 1.4B for numbers, the string otherwise */
+  formatSeries?: (series: SeriesKey) => string;
+}
+
+/**
+ * Draw the fitted law against the data: loss against tokens (or compute) on a log x axis,
+ * one colour per series (model size), the law as a solid line over the observed range and
+ * dashed beyond it (extrapolation), an optional band, and held-out targets as hollow
+ * markers with labels.
+ *
+ * @param data Observed points, fitted curves, targets.
+ * @param options Size, title, caption, labels.
+ * @returns SVG markup.
+ * @throws {RangeError} When there are no points or curves, or a value is not positive.
+ * @example Two model sizes, one target
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lawFit } from "./law_fit.ts";
+ * const law = (n: number, d: number) => 1.69 + 406.4 / n ** 0.34 + 410.7 / d ** 0.28;
+ * const sizes = [1e8, 4e8];
+ * const xs = [1e9, 3e9, 1e10, 3e10, 1e11];
+ * const svg = lawFit({
+ *   points: sizes.flatMap((n) => xs.slice(0, 3).map((x) => ({ x, loss: law(n, x), series: n }))),
+ *   curves: sizes.map((n) => ({ series: n, x: xs, loss: xs.map((x) => law(n, x)) })),
+ *   targets: [{ series: 4e8, x: 1e11, loss: law(4e8, 1e11) + 0.01, label: "400M" }],
+ * });
+ * assert.ok(svg.includes("Training tokens D"));
+ * assert.equal(svg.match(/stroke-dasharray/g)?.length, 2); // dashed mark + legend swatch
+ * ```
+ */
+export function lawFit(data: LawFitFigureData, options: LawFitFigureOptions = {}): string {
+  const name = "lawFit";
+  checkNonEmpty(name, "points", data.points.length);
+  checkNonEmpty(name, "curves", data.curves.length);
+  const yType = options.yType ?? "linear";
+  const targets = data.targets ?? [];
+  data.points.forEach((p, i) => {
+    checkValue(name, "point x at", i, p.x, true);
+    checkValue(name, "point loss at", i, p.loss, yType === "log");
+  });
+  targets.forEach((t, i) => {
+    checkValue(name, "target x at", i, t.x, true);
+    checkValue(name, "target loss at", i, t.loss, yType === "log");
+  });
+  const colors = seriesColors([
+    ...data.points.map((p) => p.series),
+    ...data.curves.map((c) => c.series),
+  ]);
+  const colorOf = (k: SeriesKey) => colors.get(k) ?? "#888";
+  const observedMax = new Map<SeriesKey, number>();
+  for (const p of data.points) {
+    observedMax.set(p.series, Math.max(observedMax.get(p.series) ?? -Infinity, p.x));
+  }
+  type Row = { series: SeriesKey; x: number; loss: number; part: number };
+  const fitted: Row[] = [], extrapolated: Row[] = [];
+  const bands: { series: SeriesKey; x: number; lower: number; upper: number }[] = [];
+  data.curves.forEach((curve, c) => {
+    const limit = observedMax.get(curve.series) ?? -Infinity;
+    for (let i = 0; i < curve.x.length; i++) {
+      const x = curve.x[i]!, loss = curve.loss[i]!;
+      if (!(x > 0) || !Number.isFinite(loss)) continue;
+      const row = { series: curve.series, x, loss, part: c };
+      if (x <= limit) fitted.push(row);
+      if (x >= limit) extrapolated.push(row);
+      // Join the two parts where the observed range ends between samples.
+      const next = curve.x[i + 1];
+      if (x < limit && next !== undefined && next > limit) {
+        const t = Math.log(limit / x) / Math.log(next / x);
+        const mid = { ...row, x: limit, loss: loss + t * (curve.loss[i + 1]! - loss) };
+        fitted.push(mid);
+        extrapolated.push(mid);
+      }
+      if (curve.lower && curve.upper) {
+        bands.push({ series: curve.series, x, lower: curve.lower[i]!, upper: curve.upper[i]! });
+      }
+    }
+  });
+  const format = options.formatSeries ?? formatSeriesKey;
+  const items: SwatchItem[] = [...colors].map(([k, color]) => ({
+    label: format(k),
+    color,
+    mark: "dot-line",
+  }));
+  if (extrapolated.length) items.push({ label: "Extrapolation", color: "#555", mark: "dashed" });
+  if (bands.length) {
+    items.push({ label: options.bandLabel ?? "Uncertainty", color: "#555", mark: "band" });
+  }
+  if (targets.length) items.push({ label: "Held-out target", color: "#333", mark: "hollow" });
+  const xs = [...data.points.map((p) => p.x), ...fitted, ...extrapolated].map((r) =>
+    typeof r === "number" ? r : r.x
+  );
+  const ys = [
+    ...data.points.map((p) => p.loss),
+    ...targets.map((t) => t.loss),
+    ...extrapolated.map((r) => r.loss),
+    ...fitted.map((r) => r.loss),
+  ];
+  const xAxis = options.xAxis ?? "tokens";
+  const xDomain = extent([...xs, ...targets.map((t) => t.x)], "log");
+  const xMid = Math.sqrt(xDomain[0] * xDomain[1]);
+  return renderFigure(
+    name,
+    options,
+    { kind: "swatch", title: options.seriesLabel ?? "Model size", items },
+    (document, width, height) => [
+      panel(document, {
+        width,
+        height,
+        x: {
+          type: "log",
+          domain: xDomain,
+          label: options.xLabel ??
+            (xAxis === "tokens" ? "Training tokens D" : "Training compute C (FLOPs)"),
+        },
+        y: { type: yType, domain: extent(ys, yType, 0.05), label: options.yLabel ?? "Loss" },
+        color: { type: "identity" },
+        marks: [
+          Plot.areaY(bands, {
+            x: "x",
+            y1: "lower",
+            y2: "upper",
+            z: "series",
+            fill: (b: { series: SeriesKey }) => colorOf(b.series),
+            fillOpacity: 0.15,
+            clip: true,
+          }),
+          Plot.line(fitted, {
+            x: "x",
+            y: "loss",
+            z: "part",
+            stroke: (r: Row) => colorOf(r.series),
+            strokeWidth: 1.8,
+            clip: true,
+          }),
+          Plot.line(extrapolated, {
+            x: "x",
+            y: "loss",
+            z: "part",
+            stroke: (r: Row) => colorOf(r.series),
+            strokeWidth: 1.8,
+            strokeDasharray: "5,3",
+            clip: true,
+          }),
+          Plot.dot(data.points, {
+            x: "x",
+            y: "loss",
+            r: 3.5,
+            fill: (p: LawFitPoint) => colorOf(p.series),
+            stroke: "white",
+            strokeWidth: 0.5,
+          }),
+          Plot.dot(targets, {
+            x: "x",
+            y: "loss",
+            r: 6,
+            fill: "white",
+            stroke: (t: LawFitTarget) => colorOf(t.series),
+            strokeWidth: 2,
+          }),
+          // Labels right of the middle go to the left of their marker, to stay in the frame.
+          ...[false, true].map((right) =>
+            Plot.text(targets.filter((t) => t.label && (t.x > xMid) === right), {
+              x: "x",
+              y: "loss",
+              text: "label",
+              dx: right ? -10 : 10,
+              dy: -10,
+              textAnchor: right ? "end" : "start",
+              fontSize: 11,
+              stroke: "white",
+              strokeWidth: 3,
+              paintOrder: "stroke",
+              fill: "#222",
+            })
+          ),
+        ],
+      }),
+    ],
+  );
+}

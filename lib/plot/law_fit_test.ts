@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { lawFit } from "./law_fit.ts";
+import { count, markGroups } from "./_testing.ts";
+
+const law = (n: number, d: number) => 1.69 + 406.4 / n ** 0.34 + 410.7 / d ** 0.28;
+const sizes = [1e8, 4e8, 1.4e9];
+const grid = Array.from({ length: 21 }, (_, i) => 10 ** (9 + i * 0.15)); // 1e9..1e12
+const data = {
+  points: sizes.flatMap((n) => [1e9, 3e9, 1e10].map((x) => ({ x, loss: law(n, x), series: n }))),
+  curves: sizes.map((n) => ({
+    series: n,
+    x: grid,
+    loss: grid.map((x) => law(n, x)),
+    lower: grid.map((x) => law(n, x) - 0.02),
+    upper: grid.map((x) => law(n, x) + 0.02),
+  })),
+  targets: [{ series: 1.4e9, x: 1e12, loss: law(1.4e9, 1e12) * 1.01, label: "1.4B target" }],
+};
+
+Deno.test("lawFit() is byte-identical for the same input", () => {
+  assert.equal(lawFit(data), lawFit(data));
+});
+
+Deno.test("lawFit() draws fitted lines solid and extrapolations dashed, per series", () => {
+  const svg = lawFit(data);
+  const lines = markGroups(svg, "line");
+  assert.equal(lines.length, 2);
+  assert.ok(!lines[0]!.attributes.includes("stroke-dasharray"));
+  assert.ok(lines[1]!.attributes.includes('stroke-dasharray="5,3"'));
+  assert.equal(lines[0]!.shapes.length, 3);
+  assert.equal(lines[1]!.shapes.length, 3);
+  assert.equal(markGroups(svg, "area")[0]!.shapes.length, 3);
+});
+
+Deno.test("lawFit() marks targets hollow and labels series by size", () => {
+  const svg = lawFit(data, { xAxis: "compute" });
+  const [points, targets] = markGroups(svg, "dot");
+  assert.equal(points!.shapes.length, 9);
+  assert.equal(targets!.shapes.length, 1);
+  assert.ok(targets!.attributes.includes('fill="white"'));
+  assert.ok(svg.includes(">1.4B target<"));
+  for (const label of [">100M<", ">400M<", ">1.4B<", ">Held-out target<", ">Extrapolation<"]) {
+    assert.ok(svg.includes(label), label);
+  }
+  assert.ok(svg.includes("Training compute C (FLOPs)"));
+  assert.equal(count(svg, "Training tokens D"), 0);
+});
+
+Deno.test("lawFit() draws a curve fully dashed when its series has no points", () => {
+  const svg = lawFit({
+    points: [{ x: 1e9, loss: 3, series: "a" }],
+    curves: [{ series: "b", x: [1e9, 1e10], loss: [3, 2.5] }],
+  });
+  const lines = markGroups(svg, "line"); // Plot leaves out the empty solid-line mark
+  assert.equal(lines.length, 1);
+  assert.ok(lines[0]!.attributes.includes('stroke-dasharray="5,3"'));
+  assert.equal(lines[0]!.shapes.length, 1);
+});
