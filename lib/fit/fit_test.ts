@@ -1,0 +1,272 @@
+import assert from "node:assert/strict";
+import { fit, fitSync } from "./fit.ts";
+import { chinchilla, chinchillaTied } from "../laws/chinchilla.ts";
+import type { FitData, FitResult } from "./types.ts";
+
+/** Noise-free data on a 5 × 5 grid of (N, D) from given Chinchilla parameters. */
+function synthetic(E: number, A: number, B: number, alpha: number, beta: number): FitData {
+  const N: number[] = [], D: number[] = [];
+  for (const n of [1e8, 3e8, 1e9, 3e9, 1e10]) {
+    for (const d of [2e9, 6e9, 2e10, 6e10, 2e11]) N.push(n), D.push(d);
+  }
+  const y = N.map((n, i) => E + A / n ** alpha + B / D[i] ** beta);
+  return {
+    inputs: { N: Float64Array.from(N), D: Float64Array.from(D) },
+    y: Float64Array.from(y),
+  };
+}
+
+/**
+ * Epoch's Chinchilla data (Besiroglu et al. 2024) without the 5 highest losses: keep rows with
+ * loss strictly below the 5th-largest loss (240 rows).
+ */
+function epochData(): FitData {
+  const text = Deno.readTextFileSync("/work/shared/data/chinchilla-epoch/chinchilla_fig4.csv");
+  const lines = text.trim().split("\n");
+  const header = lines[0].split(",");
+  const rows = lines.slice(1).map((l) => l.split(",").map(Number));
+  const col = (name: string) => header.indexOf(name);
+  const threshold = rows.map((r) => r[col("loss")]).sort((a, b) => b - a)[4];
+  const keep = rows.filter((r) => r[col("loss")] < threshold);
+  return {
+    inputs: {
+      N: Float64Array.from(keep, (r) => r[col("params")]),
+      D: Float64Array.from(keep, (r) => r[col("tokens")]),
+    },
+    y: Float64Array.from(keep, (r) => r[col("loss")]),
+  };
+}
+
+function rel(actual: number, expected: number): number {
+  return Math.abs(actual - expected) / Math.abs(expected);
+}
+
+function values(r: FitResult): Record<string, number> {
+  return Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, v.value]));
+}
+
+// scipy reference (python3, numpy, scipy 1.17): Epoch's objective (Huber δ = 1e-3 on
+// log L − LSE(a − α log N, b − β log D, e), summed) minimised by scipy.optimize.minimize
+// (L-BFGS-B, analytic gradient) from Hoffmann's 4500 starts on the 240 rows; best start then
+// polished with ftol=1e-15, gtol=1e-12. All 4500 starts reported success.
+const SCIPY_HUBER = {
+  objective: 0.0010182740177059027,
+  E: 1.8172184324491207,
+  A: 477.82624648408785,
+  B: 2143.426116744414,
+  alpha: 0.3473105455471803,
+  beta: 0.36717263685794255,
+};
+
+Deno.test("fit() reproduces Epoch's 4500-start Huber fit of Chinchilla on two workers", async () => {
+  const data = epochData();
+  assert.equal(data.y.length, 240);
+  const r = await fit(chinchilla, data, { starts: "grid", loss: "huber", workers: 2 });
+  assert.equal(r.starts, 4500);
+  assert.equal(r.converged, true);
+  assert.equal(r.status, "converged");
+  assert.ok(r.objective <= 0.0010182741, `objective ${r.objective}`);
+  assert.ok(r.objective <= SCIPY_HUBER.objective * (1 + 1e-9));
+  const p = values(r);
+  assert.ok(Math.abs(p.E - 1.8172) <= 0.001, `E ${p.E}`);
+  assert.ok(Math.abs(p.alpha - 0.3473) <= 0.002, `alpha ${p.alpha}`);
+  assert.ok(Math.abs(p.beta - 0.3672) <= 0.002, `beta ${p.beta}`);
+  assert.ok(rel(p.A, 477.7) <= 0.02, `A ${p.A}`);
+  assert.ok(rel(p.B, 2143) <= 0.02, `B ${p.B}`);
+  // Tighter: agreement with the polished scipy optimum.
+  for (const k of ["E", "alpha", "beta"] as const) assert.ok(rel(p[k], SCIPY_HUBER[k]) < 1e-5, k);
+  assert.ok(rel(p.A, SCIPY_HUBER.A) < 1e-4 && rel(p.B, SCIPY_HUBER.B) < 1e-4);
+  const best = r.diagnostics.localOptima[0];
+  assert.equal(best.objective, r.objective);
+  assert.ok(best.count > 1000, `the global optimum is reached from ${best.count} starts`);
+  assert.ok(r.diagnostics.localOptima.length > 1, "worse local optima are kept");
+  assert.ok(
+    r.diagnostics.localOptima.every((o, i, a) => i === 0 || o.objective >= a[i - 1].objective),
+  );
+  assert.deepEqual(r.diagnostics.atGridEdge, []);
+  assert.deepEqual(r.diagnostics.atBound, []);
+  assert.ok(r.r2 > 0.99 && r.r2 < 1);
+  assert.ok(r.seconds > 0 && r.evaluations > r.iterations);
+});
+
+Deno.test("fitSync() default starts reach the same Chinchilla optimum as the 4500-start grid", () => {
+  const r = fitSync(chinchilla, epochData());
+  assert.equal(r.converged, true);
+  assert.ok(r.starts < 20, `${r.starts} starts`);
+  assert.ok(r.objective <= SCIPY_HUBER.objective * (1 + 1e-9), `objective ${r.objective}`);
+  const p = values(r);
+  for (const k of ["E", "alpha", "beta"] as const) assert.ok(rel(p[k], SCIPY_HUBER[k]) < 1e-5, k);
+  assert.ok(rel(p.A, SCIPY_HUBER.A) < 1e-4 && rel(p.B, SCIPY_HUBER.B) < 1e-4);
+  // Huber M-estimator standard errors are defined and positive.
+  for (const k of Object.keys(p)) assert.ok(r.params[k].stderr! > 0, k);
+  assert.deepEqual(r.diagnostics.paramOrder, ["E", "A", "B", "alpha", "beta"]);
+  const corr = r.diagnostics.correlation!;
+  for (let i = 0; i < 5; i++) {
+    assert.ok(Math.abs(corr[i][i] - 1) < 1e-12);
+    for (let j = 0; j < 5; j++) assert.ok(Math.abs(corr[i][j] - corr[j][i]) < 1e-12);
+  }
+});
+
+Deno.test("fitSync() recovers noise-free Chinchilla parameters to 1e-6 from default starts", () => {
+  const truth = { E: 1.8, A: 480, B: 2000, alpha: 0.35, beta: 0.37 };
+  for (const loss of ["huber", "squared"] as const) {
+    const r = fitSync(chinchilla, synthetic(1.8, 480, 2000, 0.35, 0.37), { loss });
+    assert.equal(r.converged, true, r.message);
+    for (const [k, v] of Object.entries(truth)) {
+      assert.ok(rel(r.params[k].value, v) < 1e-6, `${loss} ${k}: ${r.params[k].value}`);
+    }
+  }
+});
+
+// scipy reference: scipy.optimize.least_squares(method="lm", xtol=ftol=gtol=1e-15) on
+// log L − log(e^e + e^(a − α log N) + e^(b − β log D)) for the same 240 rows; standard errors
+// from σ² (JᵀJ)⁻¹, σ² = RSS/(n − 5), mapped to natural space by the delta method.
+const SCIPY_SQUARED = {
+  cost: 0.005730943505688639,
+  value: {
+    E: 1.86455008008421,
+    A: 593.3220562550057,
+    B: 4875.636681563934,
+    alpha: 0.36025279391498055,
+    beta: 0.4058833504986954,
+  },
+  stderr: {
+    E: 0.014191347677623091,
+    A: 107.5210372560597,
+    B: 901.405125185302,
+    alpha: 0.01048440051102932,
+    beta: 0.009068466005965376,
+  },
+};
+
+Deno.test("fitSync() matches scipy least squares and its standard errors for squared loss", () => {
+  const data = epochData();
+  for (const optimizer of ["lbfgsb", "lm"] as const) {
+    const r = fitSync(chinchilla, data, { loss: "squared", optimizer });
+    assert.equal(r.converged, true, `${optimizer}: ${r.message}`);
+    assert.ok(
+      rel(r.objective, SCIPY_SQUARED.cost) < 1e-12,
+      `${optimizer} objective ${r.objective}`,
+    );
+    for (const [k, v] of Object.entries(SCIPY_SQUARED.value)) {
+      assert.ok(rel(r.params[k].value, v) < 1e-5, `${optimizer} ${k}`);
+    }
+    for (const [k, v] of Object.entries(SCIPY_SQUARED.stderr)) {
+      assert.ok(
+        rel(r.params[k].stderr!, v) < 1e-4,
+        `${optimizer} stderr ${k}: ${r.params[k].stderr}`,
+      );
+    }
+  }
+});
+
+Deno.test("fit() gives the same result with 1 and 2 workers", async () => {
+  const data = epochData();
+  const options = { starts: 96, seed: 7, maxIterations: 300 };
+  const one = await fit("chinchilla", data, { ...options, workers: 1 });
+  const two = await fit("chinchilla", data, { ...options, workers: 2 });
+  assert.equal(one.starts, 96);
+  assert.deepEqual(values(two), values(one));
+  assert.equal(two.objective, one.objective);
+  assert.deepEqual(two.diagnostics.localOptima, one.diagnostics.localOptima);
+  assert.equal(two.evaluations, one.evaluations);
+  assert.equal(two.iterations, one.iterations);
+});
+
+Deno.test("fitSync() reports fixed, tied, bounded and grid-edge parameters", () => {
+  const data = synthetic(1.8, 480, 2000, 0.35, 0.35);
+  const tied = fitSync(chinchillaTied, data, { loss: "squared" });
+  assert.equal(tied.nFree, 4);
+  assert.equal(tied.params.beta.tiedTo, "alpha");
+  assert.equal(tied.params.beta.value, tied.params.alpha.value);
+  assert.ok(rel(tied.params.alpha.value, 0.35) < 1e-6);
+  assert.deepEqual(tied.diagnostics.paramOrder, ["E", "A", "B", "alpha"]);
+
+  const fixed = fitSync(chinchilla, data, { params: { E: { fixed: 1.8 } } });
+  assert.equal(fixed.params.E.fixed, true);
+  assert.equal(fixed.params.E.value, 1.8);
+  assert.equal(fixed.params.E.stderr, undefined);
+  assert.ok(rel(fixed.params.A.value, 480) < 1e-6);
+
+  const bounded = fitSync(chinchilla, data, { params: { alpha: { max: 0.3 } } });
+  assert.equal(bounded.params.alpha.value, 0.3);
+  assert.equal(bounded.params.alpha.atBound, true);
+  assert.equal(bounded.params.alpha.stderr, undefined);
+  assert.deepEqual(bounded.diagnostics.atBound, ["alpha"]);
+  assert.ok(!bounded.diagnostics.paramOrder.includes("alpha"));
+  assert.ok(bounded.diagnostics.warnings.some((w) => /on a bound.*alpha/.test(w)));
+
+  const edge = fitSync(chinchilla, data, {
+    starts: "grid",
+    params: {
+      E: { grid: [2] },
+      A: { grid: [100] },
+      B: { grid: [100] },
+      alpha: { grid: [0.5, 1] },
+      beta: { grid: [0.5] },
+    },
+  });
+  assert.equal(edge.starts, 2);
+  assert.ok(edge.diagnostics.atGridEdge.includes("alpha"));
+
+  const list = fitSync(chinchilla, data, { starts: [{ alpha: 0.3, beta: 0.3 }, { E: 2 }] });
+  assert.equal(list.starts, 2);
+  assert.ok(rel(list.params.beta.value, 0.35) < 1e-5);
+});
+
+Deno.test("fitSync() returns unconverged, non-finite and empty fits without throwing", () => {
+  const data = synthetic(1.8, 480, 2000, 0.35, 0.37);
+  const short = fitSync(chinchilla, data, { starts: [{}], maxIterations: 2 });
+  assert.equal(short.converged, false);
+  assert.equal(short.status, "max-iterations");
+  assert.match(short.message, /max-iterations/);
+  assert.ok(Number.isFinite(short.params.alpha.value));
+
+  // Predictions are negative for every admissible parameter value: log residuals undefined.
+  const bad = fitSync(chinchilla, data, {
+    params: {
+      E: { fixed: -1e6, scale: "linear" },
+      A: { fixed: 480 },
+      B: { fixed: 2000 },
+      alpha: { min: 0, max: 2 },
+      beta: { min: 0, max: 2 },
+    },
+    starts: 3,
+  });
+  assert.equal(bad.converged, false);
+  assert.equal(bad.status, "non-finite");
+  assert.equal(bad.objective, Infinity);
+
+  const empty = fitSync(chinchilla, {
+    inputs: { N: new Float64Array(0), D: new Float64Array(0) },
+    y: new Float64Array(0),
+  });
+  assert.equal(empty.status, "no-data");
+  assert.equal(empty.converged, false);
+});
+
+Deno.test("fitSync() throws RangeError for invalid options", () => {
+  const data = synthetic(1.8, 480, 2000, 0.35, 0.37);
+  assert.throws(
+    () => fitSync(chinchilla, data, { stars: "grid" } as never),
+    /option "stars".*did you mean "starts"/,
+  );
+  assert.throws(
+    () => fitSync(chinchilla, data, { optimizer: "lm" }),
+    /loss is "huber"; expected loss "squared"/,
+  );
+  assert.throws(
+    () => fitSync(chinchilla, data, { starts: [{ alpha: 3 }], params: { alpha: { max: 2 } } }),
+    /alpha = 3/,
+  );
+  assert.throws(
+    () => fitSync(chinchilla, data, { starts: [{ gamma: 3 }] }),
+    /unknown parameter "gamma"/,
+  );
+  assert.throws(() => fitSync(chinchilla, data, { starts: 0 }), /starts is 0/);
+  assert.throws(() => fitSync(chinchilla, data, { maxIterations: 0 }), /maxIterations is 0/);
+  assert.throws(
+    () => fitSync(chinchilla, data, { params: { alpha: { min: 2, max: 1 } } }),
+    RangeError,
+  );
+});
