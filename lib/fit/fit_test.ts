@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { syntheticLadder } from "../data/synthetic.ts";
+import { applyFilters } from "../data/filter.ts";
+import { metricPoints } from "../data/schema.ts";
 import { fit, fitSync } from "./fit.ts";
 import { chinchilla, chinchillaTied } from "../laws/chinchilla.ts";
 import type { FitData, FitResult } from "./types.ts";
@@ -269,4 +272,20 @@ Deno.test("fitSync() throws RangeError for invalid options", () => {
     () => fitSync(chinchilla, data, { params: { alpha: { min: 2, max: 1 } } }),
     RangeError,
   );
+});
+
+Deno.test("fitSync() converges when refitting from a fitted optimum (as bootstraps do)", () => {
+  // Near an optimum of a stiff law the steepest-descent step 1/|g| is far too long; the line
+  // search must still find the (tiny) decrease instead of reporting a failed search.
+  for (const noise of [0, 0.005]) {
+    const ladder = applyFilters(syntheticLadder({ noise, seeds: 1 }), [{ kind: "final" }]).ladder;
+    const p = metricPoints(ladder, "loss");
+    const data = { inputs: { N: p.N, D: p.D }, y: p.y };
+    const first = fitSync(chinchilla, data);
+    const start = Object.fromEntries(Object.entries(first.params).map(([k, v]) => [k, v.value]));
+    for (const options of [{}, { loss: "squared" as const, space: "linear" as const }]) {
+      const again = fitSync(chinchilla, data, { ...options, starts: [start] });
+      assert.equal(again.status, "converged", again.message);
+    }
+  }
 });

@@ -59,6 +59,11 @@ export interface LbfgsbResult {
   evaluations: number;
 }
 
+/** Projected-gradient size (relative to max(1, |f|)) treated as rounding noise. */
+const ROUNDING_GRADIENT = 1e-8;
+/** Retries of a failed steepest-descent line search, each from a step this much shorter. */
+const SHORT_STEP_RETRIES = 4;
+const SHORT_STEP_FACTOR = 1e-4;
 const C1 = 1e-3;
 const C2 = 0.9;
 const EPS = 2.220446049250313e-16;
@@ -281,12 +286,31 @@ export class LbfgsbSolver {
       if (!(dg0 < 0)) {
         return done("converged", "no descent direction remains within the bounds", iter);
       }
-      const t0 = used === 0 ? Math.min(1 / dNorm, tMax) : Math.min(1, tMax);
-      const t = this.#lineSearch(fg, x, f, dg0, t0, tMax, limiting, maxLs);
+      let t0 = used === 0 ? Math.min(1 / dNorm, tMax) : Math.min(1, tMax);
+      let t = this.#lineSearch(fg, x, f, dg0, t0, tMax, limiting, maxLs);
+      // Along the steepest descent the first trial step 1/|d| can be many orders of magnitude too
+      // long on stiff problems (near an optimum of a badly scaled law), and one search shrinks
+      // the step by at most ~10x per trial. Retry from much shorter steps before giving up.
+      for (let retry = 0; t <= 0 && used === 0 && retry < SHORT_STEP_RETRIES; retry++) {
+        t0 *= SHORT_STEP_FACTOR;
+        t = this.#lineSearch(fg, x, f, dg0, t0, tMax, limiting, maxLs);
+      }
       if (t <= 0) {
         if (stored > 0) {
           stored = 0;
           continue;
+        }
+        // No decrease is possible along the steepest descent. When the gradient is at the level
+        // of rounding error, this is an optimum within floating-point resolution (a start placed
+        // at the optimum, or an exact zero-residual fit), not a failure.
+        if (pgNorm <= ROUNDING_GRADIENT * Math.max(1, Math.abs(f))) {
+          return done(
+            "converged",
+            `no further decrease is possible: the projected gradient ${
+              pgNorm.toExponential(2)
+            } is at rounding level`,
+            iter,
+          );
         }
         return done(
           "line-search-failed",

@@ -5,6 +5,7 @@
  */
 
 import type { Columns, Law, ParamSpec } from "./types.ts";
+import { logColumn } from "./_log_cache.ts";
 
 /** Hoffmann's start grid for the exponents alpha and beta. */
 const EXPONENT_GRID = [0, 0.5, 1, 1.5, 2];
@@ -58,24 +59,26 @@ function chinchillaParams(): ParamSpec[] {
 function predict(x: Columns, p: Float64Array, out: Float64Array): void {
   const n = x[0], d = x[1];
   const e = p[0], a = p[1], b = p[2], alpha = p[3], beta = p[4];
+  const ln = logColumn(n), ld = logColumn(d);
   for (let i = 0; i < out.length; i++) {
-    out[i] = e + a * Math.pow(n[i], -alpha) + b * Math.pow(d[i], -beta);
+    out[i] = e + a * Math.exp(-alpha * ln[i]) + b * Math.exp(-beta * ld[i]);
   }
 }
 
 function jacobian(x: Columns, p: Float64Array, out: Float64Array, jac: Float64Array): void {
   const n = x[0], d = x[1];
   const e = p[0], a = p[1], b = p[2], alpha = p[3], beta = p[4];
+  const ln = logColumn(n), ld = logColumn(d);
   for (let i = 0, r = 0; i < out.length; i++, r += 5) {
-    const ni = n[i], di = d[i];
-    const pn = Math.pow(ni, -alpha), pd = Math.pow(di, -beta);
+    const lni = ln[i], ldi = ld[i];
+    const pn = Math.exp(-alpha * lni), pd = Math.exp(-beta * ldi);
     const tn = a * pn, td = b * pd;
     out[i] = e + tn + td;
     jac[r] = 1;
     jac[r + 1] = pn;
     jac[r + 2] = pd;
-    jac[r + 3] = tn === 0 ? 0 : -tn * Math.log(ni);
-    jac[r + 4] = td === 0 ? 0 : -td * Math.log(di);
+    jac[r + 3] = tn === 0 ? 0 : -tn * lni;
+    jac[r + 4] = td === 0 ? 0 : -td * ldi;
   }
 }
 
