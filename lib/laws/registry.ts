@@ -12,6 +12,11 @@ import { powerLaw } from "./power_law.ts";
 import { overtraining } from "./overtraining.ts";
 import { dataConstrained } from "./data_constrained.ts";
 import { compileExpression } from "./expression.ts";
+import { LITERATURE_LAWS_A } from "./literature_a.ts";
+import { LITERATURE_LAWS_B } from "./literature_b.ts";
+import { dataMixingLawFor } from "./data_mixing.ts";
+import { brokenPowerLaw } from "./bnsl.ts";
+import { DOWNSTREAM_LAWS } from "../downstream/laws.ts";
 import { formatExpression, namesOf, parseExpression } from "./_parser.ts";
 import { closest } from "./_suggest.ts";
 
@@ -26,6 +31,10 @@ for (const law of [chinchilla, chinchillaTied, kaplan, kaplanE, powerLaw, overtr
   registry.set(law.name, law);
 }
 registry.set(dataConstrained.name, dataConstrained);
+// The catalog of laws from the literature, and the loss -> accuracy mappings.
+for (const law of [...LITERATURE_LAWS_A, ...LITERATURE_LAWS_B, ...DOWNSTREAM_LAWS]) {
+  registry.set(law.name, law);
+}
 
 const NAME_SHAPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
@@ -78,6 +87,12 @@ function unknownLaw(text: string): InputError {
  */
 export function getLaw(nameOrExpression: string, options: GetLawOptions = {}): Law {
   const text = nameOrExpression.trim();
+  const lower = text.toLowerCase();
+  // Laws whose shape depends on the mapped inputs: data-mixing has one input per domain
+  // (r1 ... rM), and "bnsl-<k>" is a broken power law with k breaks.
+  if (lower === "data-mixing") return dataMixingLawFor(options.inputs);
+  const breaks = /^bnsl-(\d+)$/.exec(lower);
+  if (breaks && !registry.has(lower)) return brokenPowerLaw(Number(breaks[1]));
   const exact = registry.get(text) ??
     [...registry.values()].find((law) => law.name.toLowerCase() === text.toLowerCase());
   if (exact) return exact;
@@ -140,6 +155,11 @@ export interface RegisterLawOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { compileExpression } from "./expression.ts";
+import { LITERATURE_LAWS_A } from "./literature_a.ts";
+import { LITERATURE_LAWS_B } from "./literature_b.ts";
+import { dataMixingLawFor } from "./data_mixing.ts";
+import { brokenPowerLaw } from "./bnsl.ts";
+import { DOWNSTREAM_LAWS } from "../downstream/laws.ts";
  * import { getLaw, registerLaw } from "./registry.ts";
  * registerLaw(compileExpression("E + A/N^alpha", { inputs: ["N"], name: "my-law" }));
  * assert.equal(getLaw("my-law").params.length, 3);
