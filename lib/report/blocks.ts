@@ -1,0 +1,439 @@
+/**
+ * The content of a report as a list of format-neutral blocks (headings, paragraphs, alerts,
+ * tables, lists, figures), built once from a {@link ResultsDocument}, so that `report.md` and
+ * `report.html` always say the same thing.
+ *
+ * @module
+ */
+
+import { formatNumber, formatValue } from "./format.ts";
+import type {
+  AllocationSummary,
+  ComparisonRow,
+  DataSummary,
+  EvaluationSummary,
+  FitSummary,
+  IsoflopSummary,
+  ResultsDocument,
+} from "./types.ts";
+
+/** One block of report content. Text is plain (renderers escape it). */
+export type Block =
+  | { type: "heading"; level: 1 | 2 | 3; text: string }
+  | { type: "paragraph"; text: string }
+  | { type: "alert"; title: string; text: string }
+  | { type: "list"; items: string[] }
+  | {
+    type: "table";
+    columns: string[];
+    /** Right-align numeric columns. */
+    align: ("left" | "right")[];
+    rows: string[][];
+  }
+  | { type: "figure"; name: string; title: string; alt: string };
+
+/** Most prediction rows shown in a report table (all are in results.json). */
+export const MAX_TABLE_ROWS = 40;
+
+function pct(x: number): string {
+  return `${formatNumber(100 * x, 4)}%`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * The alert shown at the top of a report whose catalog dataset could not be loaded and was
+ * replaced by the synthetic ladder; `undefined` when the data is what was asked for.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fallbackNotice } from "./blocks.ts";
+ * const text = fallbackNotice({ dataset: "chinchilla-epoch", reason: "no mirror" });
+ * assert.match(text ?? "", /SYNTHETIC DATA/);
+ * assert.equal(fallbackNotice(null), undefined);
+ * ```
+ */
+export function fallbackNotice(
+  fallback: { dataset: string; reason: string } | null,
+): string | undefined {
+  if (!fallback) return undefined;
+  return `SYNTHETIC DATA: the catalog dataset ${
+    JSON.stringify(fallback.dataset)
+  } could not be loaded (${fallback.reason}), so this report was computed on the synthetic ` +
+    `ladder instead. Its numbers describe the synthetic ground truth, not the dataset, and the ` +
+    `comparisons with published values do not apply.`;
+}
+
+function dataBlocks(data: DataSummary): Block[] {
+  const out: Block[] = [{ type: "heading", level: 2, text: "Data" }];
+  const items: string[] = [];
+  if (data.source === "catalog") {
+    items.push(
+      `Source: catalog dataset ${data.dataset}${data.table ? ` (table ${data.table})` : ""}`,
+    );
+  } else if (data.source === "file") items.push("Source: files");
+  else {
+    items.push(
+      data.fallback
+        ? `Source: synthetic ladder (fallback for the catalog dataset ${data.fallback.dataset})`
+        : "Source: synthetic ladder",
+    );
+  }
+  if (data.provenance.note) items.push(`Note: ${data.provenance.note}`);
+  for (const f of data.provenance.files) {
+    items.push(
+      `File ${f.path}${f.rows !== undefined ? `, ${f.rows} rows` : ""}${
+        f.sha256 ? `, sha256 ${f.sha256}` : ""
+      }`,
+    );
+  }
+  const c = data.loaded, d = data.filtered;
+  items.push(
+    `Loaded: ${plural(c.runs, "run")}, ${plural(c.checkpoints, "checkpoint")}, ${
+      plural(c.observations, "observation")
+    }`,
+  );
+  data.filters.forEach((f, i) => {
+    items.push(
+      `Filter step ${i + 1}: ${f.filters.length} filter${
+        f.filters.length === 1 ? "" : "s"
+      }, removed ${plural(f.dropped, "observation")}`,
+    );
+  });
+  if (data.filters.length > 0) {
+    items.push(
+      `After filters: ${plural(d.runs, "run")}, ${plural(d.checkpoints, "checkpoint")}, ${
+        plural(d.observations, "observation")
+      }`,
+    );
+  }
+  if (data.params) items.push(`Parameters N: ${formatValue(data.params, 4)}`);
+  if (data.tokens) items.push(`Tokens D: ${formatValue(data.tokens, 4)}`);
+  if (data.truth && typeof data.truth.law === "object" && data.truth.law !== null) {
+    const law = data.truth.law as Record<string, number>;
+    items.push(
+      `Synthetic truth: ${
+        Object.entries(law).map(([k, v]) => `${k} = ${formatNumber(v)}`).join(", ")
+      }`,
+    );
+  }
+  out.push({ type: "list", items });
+  if (data.metrics.length > 0) {
+    out.push({
+      type: "table",
+      columns: ["Metric", "Kind", "Observations", "Min", "Max"],
+      align: ["left", "left", "right", "right", "right"],
+      rows: data.metrics.map((m) => [
+        m.name,
+        m.kind,
+        String(m.count),
+        formatNumber(m.min, 4),
+        formatNumber(m.max, 4),
+      ]),
+    });
+  }
+  return out;
+}
+
+function fitBlocks(fit: FitSummary): Block[] {
+  const out: Block[] = [{
+    type: "heading",
+    level: 2,
+    text: `Fit ${fit.id}: ${fit.law} on ${fit.metric}`,
+  }];
+  const inputs = Object.entries(fit.inputs).map(([k, v]) => (k === v ? k : `${k} = ${v}`));
+  out.push({
+    type: "paragraph",
+    text: `${fit.formula}. Inputs: ${inputs.join(", ")}. ${plural(fit.n, "point")}, ${
+      plural(fit.nFree, "free parameter")
+    }, ${plural(fit.starts, "start")}; objective ${formatNumber(fit.objective, 8)}, R² ${
+      formatNumber(fit.r2, 5)
+    }; ${fit.converged ? "converged" : `did not converge (${fit.status}: ${fit.message})`}.`,
+  });
+  const level = fit.bootstrap ? `${formatNumber(100 * fit.bootstrap.level, 3)}% CI` : "CI";
+  out.push({
+    type: "table",
+    columns: ["Parameter", "Value", "Std. error", level, "Notes"],
+    align: ["left", "right", "right", "right", "left"],
+    rows: Object.entries(fit.params).map(([name, p]) => {
+      const notes: string[] = [];
+      if (p.fixed) notes.push("fixed");
+      if (p.tiedTo) notes.push(`tied to ${p.tiedTo}`);
+      if (p.atBound) notes.push("at a bound");
+      if (fit.diagnostics.atGridEdge.includes(name)) notes.push("at the start grid's edge");
+      return [
+        name,
+        formatNumber(p.value),
+        formatNumber(p.bootstrapStderr ?? p.stderr, 4),
+        p.ci ? formatValue(p.ci, 4) : "—",
+        notes.join(", "),
+      ];
+    }),
+  });
+  const items: string[] = [];
+  if (fit.bootstrap) {
+    const b = fit.bootstrap;
+    items.push(
+      `Bootstrap: ${b.resamples} resamples by ${b.by} (seed ${b.seed}), ${b.succeeded} refits ` +
+        `succeeded; standard errors are the bootstrap standard deviations`,
+    );
+  }
+  const dg = fit.diagnostics;
+  if (dg.conditionNumber !== null) {
+    items.push(`Condition number of the Hessian: ${formatNumber(dg.conditionNumber, 3)}`);
+  }
+  if (dg.localOptima.length > 1) {
+    items.push(
+      `Distinct local optima: ${dg.localOptima.length} shown; best objectives ${
+        dg.localOptima.slice(0, 3).map((o) => `${formatNumber(o.objective, 6)} (${o.count} starts)`)
+          .join(", ")
+      }`,
+    );
+  }
+  const s = fit.predictions.summary;
+  if (s.n > 0) {
+    items.push(
+      `Fitted vs observed: RMSE ${formatNumber(s.rmse, 4)}, mean |relative error| ${
+        s.mare === null ? "—" : pct(s.mare)
+      }, largest ${s.maxAbsRelativeError === null ? "—" : pct(s.maxAbsRelativeError)}`,
+    );
+  }
+  for (const w of dg.warnings) items.push(`Warning: ${w}`);
+  if (items.length > 0) out.push({ type: "list", items });
+  return out;
+}
+
+function allocationBlocks(a: AllocationSummary): Block[] {
+  const level = `${formatNumber(100 * a.level, 3)}%`;
+  const out: Block[] = [
+    {
+      type: "heading",
+      level: 2,
+      text: `Compute-optimal allocation${a.id === "allocation" ? "" : ` ${a.id}`} (fit ${a.fit})`,
+    },
+    {
+      type: "paragraph",
+      text: `N_opt ∝ C^a and D_opt ∝ C^b with a = ${formatNumber(a.a, 4)}${
+        a.aInterval ? ` (${level} interval ${formatValue(a.aInterval, 4)})` : ""
+      }, b = ${formatNumber(a.b, 4)}.`,
+    },
+  ];
+  const banded = a.points.some((p) => p.bands);
+  out.push({
+    type: "table",
+    columns: [
+      "Compute (FLOPs)",
+      "N_opt",
+      "D_opt",
+      "Tokens/param",
+      ...(banded ? [`${level} band tokens/param`] : []),
+      "Loss",
+    ],
+    align: ["right", "right", "right", "right", ...(banded ? ["right" as const] : []), "right"],
+    rows: a.points.map((p) => [
+      formatNumber(p.compute, 4),
+      formatNumber(p.params, 4),
+      formatNumber(p.tokens, 4),
+      formatNumber(p.tokensPerParam, 4),
+      ...(banded ? [p.bands ? formatValue(p.bands.tokensPerParam, 4) : "—"] : []),
+      formatNumber(p.loss, 5),
+    ]),
+  });
+  return out;
+}
+
+function isoflopBlocks(s: IsoflopSummary): Block[] {
+  const out: Block[] = [
+    {
+      type: "heading",
+      level: 2,
+      text: `IsoFLOP analysis${s.id === "isoflop" ? "" : ` ${s.id}`} (${s.method}, ${s.metric})`,
+    },
+    {
+      type: "paragraph",
+      text: `Minima of the per-budget profiles: N_opt ∝ C^a with a = ${
+        formatNumber(s.a, 4)
+      }, D_opt ∝ C^b with b = ${formatNumber(s.b, 4)}.`,
+    },
+    {
+      type: "table",
+      columns: ["Budget (FLOPs)", "Runs", "N_opt", "D_opt", "Loss at optimum"],
+      align: ["right", "right", "right", "right", "right"],
+      rows: s.budgets.map((b) => [
+        formatNumber(b.compute, 4),
+        String(b.runs),
+        formatNumber(b.params, 4),
+        formatNumber(b.tokens, 4),
+        formatNumber(b.loss, 5),
+      ]),
+    },
+  ];
+  if (s.points.length > 0) {
+    out.push({
+      type: "table",
+      columns: ["Compute (FLOPs)", "N_opt", "D_opt", "Tokens/param"],
+      align: ["right", "right", "right", "right"],
+      rows: s.points.map((p) => [
+        formatNumber(p.compute, 4),
+        formatNumber(p.params, 4),
+        formatNumber(p.tokens, 4),
+        formatNumber(p.tokensPerParam, 4),
+      ]),
+    });
+  }
+  return out;
+}
+
+function evaluationBlocks(e: EvaluationSummary): Block[] {
+  const s = e.summary;
+  const out: Block[] = [
+    { type: "heading", level: 2, text: `Evaluation ${e.id}: fit ${e.fit} on ${e.targets}` },
+    {
+      type: "paragraph",
+      text: `${plural(s.n, "target point")}; RMSE ${
+        formatNumber(s.rmse, 4)
+      }, mean |relative error| ${s.mare === null ? "—" : pct(s.mare)}, largest ${
+        s.maxAbsRelativeError === null ? "—" : pct(s.maxAbsRelativeError)
+      }.`,
+    },
+  ];
+  if (e.points.length > 0) {
+    const names = Object.keys(e.points[0].inputs);
+    const shown = e.points.slice(0, MAX_TABLE_ROWS);
+    out.push({
+      type: "table",
+      columns: ["Run", ...names, "Actual", "Predicted", "Error", "Relative error"],
+      align: ["left", ...names.map(() => "right" as const), "right", "right", "right", "right"],
+      rows: shown.map((p) => [
+        p.run,
+        ...names.map((n) => formatNumber(p.inputs[n], 4)),
+        formatNumber(p.actual, 5),
+        formatNumber(p.predicted, 5),
+        formatNumber(p.error, 3),
+        pct(p.relativeError),
+      ]),
+    });
+    if (e.points.length > shown.length) {
+      out.push({
+        type: "paragraph",
+        text: `First ${shown.length} of ${e.points.length} points; all are in results.json.`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Rows of a comparisons table: quantity, ours, published, difference, relative difference,
+ * verdict, source.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { comparisonRows } from "./blocks.ts";
+ * const rows = comparisonRows([{
+ *   quantity: "fits.f.params.E", ours: 1.8172, published: 1.81724, source: "Epoch",
+ *   difference: -0.00004, relativeDifference: -2.2e-5, tolerance: 0.001,
+ *   interval: null, relativeTolerance: null, withinTolerance: true, note: null,
+ * }]);
+ * assert.deepEqual(rows[0], ["fits.f.params.E", "1.8172", "1.81724", "-4e-5", "-0.0022%", "yes", "Epoch"]);
+ * ```
+ */
+export function comparisonRows(rows: readonly ComparisonRow[]): string[][] {
+  return rows.map((c) => [
+    c.quantity,
+    c.ours === null ? `— (${c.note ?? "missing"})` : formatValue(c.ours),
+    formatValue(c.published),
+    formatValue(c.difference, 3),
+    c.relativeDifference === null ? "—" : pct(c.relativeDifference),
+    (c.withinTolerance === null ? "not judged" : c.withinTolerance ? "yes" : "NO") +
+    (c.tolerance === "interval" && c.interval
+      ? `, ${c.withinTolerance ? "inside" : "outside"} our interval ${formatValue(c.interval, 4)}`
+      : ""),
+    c.source,
+  ]);
+}
+
+/** Column names of {@link comparisonRows}. */
+export const COMPARISON_COLUMNS = [
+  "Quantity",
+  "Ours",
+  "Published",
+  "Difference",
+  "Relative",
+  "Within tolerance",
+  "Source",
+];
+
+/**
+ * The blocks of a report, in order: title, fallback alert, data, fits, allocations, IsoFLOP
+ * analyses, evaluations, comparisons, warnings, figures.
+ *
+ * @param results The results document.
+ * @returns Blocks to render with `renderMarkdown` or `renderHtml`.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reportBlocks } from "./blocks.ts";
+ * const blocks = reportBlocks({
+ *   toolkit: { name: "t", version: "0" },
+ *   pipeline: { name: "p", title: "P", description: null, seed: 0 },
+ *   data: null, fits: {}, allocations: {}, isoflops: {}, evaluations: {},
+ *   comparisons: [], figures: [], warnings: [], spec: null,
+ * });
+ * assert.deepEqual(blocks[0], { type: "heading", level: 1, text: "P" });
+ * ```
+ */
+export function reportBlocks(results: ResultsDocument): Block[] {
+  const out: Block[] = [{ type: "heading", level: 1, text: results.pipeline.title }];
+  const notice = fallbackNotice(results.data?.fallback ?? null);
+  if (notice) out.push({ type: "alert", title: "Synthetic data", text: notice });
+  if (results.pipeline.description) {
+    out.push({ type: "paragraph", text: results.pipeline.description });
+  }
+  out.push({
+    type: "paragraph",
+    text:
+      `Pipeline ${results.pipeline.name}, seed ${results.pipeline.seed}, ${results.toolkit.name} ${results.toolkit.version}.`,
+  });
+  if (results.data) out.push(...dataBlocks(results.data));
+  for (const f of Object.values(results.fits)) out.push(...fitBlocks(f));
+  for (const a of Object.values(results.allocations)) out.push(...allocationBlocks(a));
+  for (const s of Object.values(results.isoflops)) out.push(...isoflopBlocks(s));
+  for (const e of Object.values(results.evaluations)) out.push(...evaluationBlocks(e));
+  if (results.comparisons.length > 0) {
+    out.push({ type: "heading", level: 2, text: "Comparison with published values" });
+    if (notice) {
+      out.push({
+        type: "alert",
+        title: "Synthetic data",
+        text: "These comparisons were computed on the synthetic fallback ladder, not the dataset.",
+      });
+    }
+    out.push({
+      type: "table",
+      columns: COMPARISON_COLUMNS,
+      align: ["left", "right", "right", "right", "right", "left", "left"],
+      rows: comparisonRows(results.comparisons),
+    });
+  }
+  if (results.warnings.length > 0) {
+    out.push({ type: "heading", level: 2, text: "Warnings" });
+    out.push({
+      type: "list",
+      items: results.warnings.map((w) =>
+        `${w.code}${w.count > 1 ? ` (${w.count})` : ""}: ${w.message}`
+      ),
+    });
+  }
+  if (results.figures.length > 0) {
+    out.push({ type: "heading", level: 2, text: "Figures" });
+    for (const f of results.figures) {
+      out.push({ type: "figure", name: f.name, title: f.title, alt: f.alt });
+    }
+  }
+  return out;
+}

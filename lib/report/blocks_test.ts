@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { reportBlocks } from "./blocks.ts";
+import { renderHtml } from "./html.ts";
+import { renderMarkdown } from "./markdown.ts";
+import type { FitSummary, ResultsDocument } from "./types.ts";
+
+const fit: FitSummary = {
+  id: "approach3",
+  law: "chinchilla",
+  formula: "L = E + A/N^alpha + B/D^beta",
+  metric: "loss",
+  inputs: { N: "N", D: "D" },
+  options: {},
+  n: 240,
+  nFree: 5,
+  objective: 0.001018274,
+  r2: 0.98,
+  converged: true,
+  status: "converged",
+  message: "ok",
+  starts: 4500,
+  params: {
+    E: {
+      value: 1.81724,
+      stderr: 0.0256,
+      ci: [1.769, 1.871],
+      bootstrapStderr: 0.026,
+      fixed: false,
+      tiedTo: null,
+      atBound: false,
+    },
+    alpha: {
+      value: 0.34731,
+      stderr: null,
+      ci: null,
+      bootstrapStderr: null,
+      fixed: true,
+      tiedTo: null,
+      atBound: false,
+    },
+  },
+  diagnostics: {
+    conditionNumber: 1e7,
+    paramOrder: ["E"],
+    correlation: null,
+    atBound: [],
+    atGridEdge: ["E"],
+    localOptima: [],
+    warnings: ["E is near the edge of the start grid"],
+  },
+  bootstrap: { resamples: 4000, succeeded: 3999, by: "point", level: 0.95, seed: 42 },
+  predictions: {
+    summary: { n: 240, rmse: 0.01, mae: 0.008, mare: 0.003, maxAbsRelativeError: 0.02 },
+    points: null,
+  },
+};
+
+const doc: ResultsDocument = {
+  toolkit: { name: "@scaling/toolkit", version: "0.1.0" },
+  pipeline: { name: "c", title: "Chinchilla", description: "Epoch | refit", seed: 42 },
+  data: null,
+  fits: { approach3: fit },
+  allocations: {},
+  isoflops: {},
+  evaluations: {},
+  comparisons: [],
+  figures: [],
+  warnings: [{ code: "filter.dropped", message: "dropped 5 rows", count: 5 }],
+  spec: null,
+};
+
+Deno.test("renderMarkdown() shows each parameter with value, error, interval and notes", () => {
+  const md = renderMarkdown(doc);
+  assert.match(md, /^# Chinchilla\n\nEpoch \\\| refit\n/);
+  assert.match(md, /\| Parameter \| Value \| Std\. error \| 95% CI \| Notes \|/);
+  assert.match(
+    md,
+    /\| E \| 1\.81724 \| 0\.026 \| \[1\.769, 1\.871\] \| at the start grid's edge \|/,
+  );
+  assert.match(md, /\| alpha \| 0\.34731 \| — \| — \| fixed \|/);
+  assert.match(md, /Bootstrap: 4000 resamples by point \(seed 42\), 3999 refits succeeded/);
+  assert.match(md, /- filter\.dropped \(5\): dropped 5 rows/);
+  assert.match(md, /- Warning: E is near the edge of the start grid/);
+});
+
+Deno.test("renderHtml() shows the same tables as Markdown when given the same results", () => {
+  const html = renderHtml(doc);
+  const cells = (html.match(/<td[^>]*>[^<]*<\/td>/g) ?? []).map((c) =>
+    c.replace(/<[^>]+>/g, "").replace(/&#39;/g, "'").replace(/&amp;/g, "&")
+  );
+  const table = reportBlocks(doc).find((b) => b.type === "table");
+  assert.ok(table && table.type === "table");
+  assert.deepEqual(cells, table.rows.flat());
+  assert.match(html, /<title>Chinchilla<\/title>/);
+});

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { collectReports, renderIndex, writeIndex } from "./write_index.ts";
+import type { ResultsDocument } from "./types.ts";
+
+function doc(name: string, fallback: boolean): ResultsDocument {
+  return {
+    toolkit: { name: "t", version: "0" },
+    pipeline: { name, title: `Title ${name}`, description: null, seed: 0 },
+    data: fallback
+      ? {
+        source: "synthetic",
+        dataset: null,
+        table: null,
+        fallback: { dataset: "chinchilla-epoch", reason: "no mirror" },
+        provenance: { files: [] },
+        loaded: { runs: 1, checkpoints: 1, observations: 1 },
+        filtered: { runs: 1, checkpoints: 1, observations: 1 },
+        filters: [],
+        metrics: [],
+        params: null,
+        tokens: null,
+        truth: null,
+      }
+      : null,
+    fits: {},
+    allocations: {},
+    isoflops: {},
+    evaluations: {},
+    comparisons: [{
+      quantity: `fits.${name}.params.E`,
+      ours: 1.8,
+      published: 1.81724,
+      source: "Epoch <2024>",
+      difference: -0.01724,
+      relativeDifference: -0.0095,
+      tolerance: 1e-4,
+      interval: null,
+      relativeTolerance: null,
+      withinTolerance: false,
+      note: null,
+    }],
+    figures: [],
+    warnings: [],
+    spec: null,
+  };
+}
+
+Deno.test("writeIndex() links every report and tabulates all comparisons when reports exist", async () => {
+  const root = await Deno.makeTempDir({ prefix: "h8-index-" });
+  try {
+    for (const [name, fb] of [["b", false], ["a", true]] as const) {
+      await Deno.mkdir(`${root}/${name}`);
+      await Deno.writeTextFile(`${root}/${name}/results.json`, JSON.stringify(doc(name, fb)));
+    }
+    await Deno.mkdir(`${root}/.b.tmp-1234`); // a report being written: skipped
+    await Deno.writeTextFile(`${root}/.b.tmp-1234/results.json`, JSON.stringify(doc("tmp", false)));
+    await Deno.mkdir(`${root}/not-a-report`);
+    const entries = await collectReports(root);
+    assert.deepEqual(entries.map((e) => [e.dir, e.fallback]), [["a", true], ["b", false]]);
+    const path = await writeIndex(root, entries);
+    const html = await Deno.readTextFile(path);
+    assert.match(
+      html,
+      /<a href="a\/report.html">Title a<\/a> \(<strong>synthetic fallback data<\/strong>\)/,
+    );
+    assert.match(html, /<a href="b\/report.html">Title b<\/a><\/li>/);
+    const rows = html.match(/<tr><td><a href="[ab]\/report.html">/g) ?? [];
+    assert.equal(rows.length, 2);
+    assert.match(
+      html,
+      /<td>fits.a.params.E<\/td><td class="num">1.8<\/td><td class="num">1.81724<\/td>/,
+    );
+    assert.match(html, /Epoch &lt;2024&gt;/);
+    assert.match(html, /<td>NO<\/td>/);
+    assert.doesNotMatch(html, /<script|https?:/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("collectReports() returns no entries when the folder does not exist", async () => {
+  assert.deepEqual(await collectReports("/tmp/h8-no-such-reports-dir"), []);
+  assert.match(renderIndex([]), /No reports yet/);
+});
