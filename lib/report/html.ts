@@ -10,7 +10,7 @@ import { escapeHtml } from "./format.ts";
 import type { ResultsDocument } from "./types.ts";
 
 /** The page's style sheet: readable type, striped tables, a prominent alert box. */
-export const REPORT_CSS = `
+export const REPORT_CSS: string = `
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24;
   max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.8rem; margin-bottom: 0.3rem; }
