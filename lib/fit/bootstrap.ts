@@ -157,6 +157,7 @@ export const FIT_STATUSES: readonly FitStatus[] = [
   "line-search-failed",
   "non-finite",
   "no-data",
+  "stalled",
 ];
 
 /** Group structure: the group slot of each point and the number of groups. */

@@ -513,6 +513,10 @@ function summarize(prep: Prepared, out: StartOutcomes, extraWarnings: string[]):
     ? `No start reached a finite objective (${count} starts); check the data, bounds and starts.`
     : converged
     ? `Converged: best of ${count} starts, objective ${fBest.toPrecision(10)}.`
+    : status === "stalled"
+    ? `Best of ${count} starts stalled (objective ${
+      fBest.toPrecision(10)
+    }): the optimiser stopped on slow progress where a Gauss–Newton step still predicts a decrease; give badly scaled parameters scale "log" or starts near the solution, or lower ftol.`
     : `Best of ${count} starts ended with status "${status}" (objective ${
       fBest.toPrecision(10)
     }); raise maxIterations or loosen ftol/gtol.`;

@@ -10,8 +10,15 @@
  * step, accepting the step limit when sufficient decrease holds there. Without bounds this is
  * plain L-BFGS, the same method scipy's L-BFGS-B runs on unconstrained problems.
  *
- * Stopping rules (scipy's semantics): projected-gradient ∞-norm ≤ `gtol`; or relative reduction
- * (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ `ftol`; or `maxIterations`. A line search that
+ * Stopping rules: projected-gradient ∞-norm ≤ `gtol`; or relative reduction
+ * (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, ε·|f_0|) ≤ `ftol` (ε = 2.2e-16, f_0 the objective at
+ * the start); or `maxIterations`. The reduction test is relative to the objective's own scale:
+ * scipy's L-BFGS-B divides by max(|f_k|, |f_{k+1}|, 1), which for objectives far below 1 (a
+ * summed loss of a good fit is often 1e-3 to 1e-20) turns it into an absolute threshold that
+ * stops on slow progress long before a stationary point. The floor ε·|f_0| keeps the test
+ * defined when the objective falls to zero (an exact fit); such runs usually end on `gtol`
+ * first. The result's `stop` says which rule ended a converged run, so callers can check a
+ * `"ftol"` stop for stationarity (the fitter does, see `run_starts.ts`). A line search that
  * fails clears the memory and retries along the steepest descent; a second failure ends the run
  * with status `"line-search-failed"`. A non-finite objective at a trial point is treated as "step
  * too long"; at the start point it ends the run with status `"non-finite"`.
@@ -33,7 +40,11 @@ export interface LbfgsbOptions {
   upper?: ArrayLike<number>;
   /** @default 1000 */
   maxIterations?: number;
-  /** Relative reduction tolerance (scipy's factr · eps). @default 1e-12 */
+  /**
+   * Relative reduction tolerance: stop when (f_k − f_{k+1}) ≤ ftol · max(|f_k|, |f_{k+1}|,
+   * ε·|f_0|) (scipy's factr · eps, but relative to the objective's scale; see the module doc).
+   * @default 1e-12
+   */
   ftol?: number;
   /** Projected-gradient ∞-norm tolerance. @default 1e-10 */
   gtol?: number;
@@ -44,6 +55,23 @@ export interface LbfgsbOptions {
 /** How a run ended. */
 export type LbfgsbStatus = "converged" | "max-iterations" | "line-search-failed" | "non-finite";
 
+/**
+ * The rule that ended a run: `"gtol"` (small projected gradient), `"ftol"` (small relative
+ * reduction: slow progress, not necessarily a stationary point), `"rounding"` (no decrease
+ * possible and the gradient is at rounding level), `"no-descent"` (no descent direction within
+ * the bounds), `"xtol"` (Levenberg–Marquardt only: a step below xtol), or the status for runs
+ * that did not converge.
+ */
+export type LbfgsbStop =
+  | "gtol"
+  | "ftol"
+  | "xtol"
+  | "rounding"
+  | "no-descent"
+  | "max-iterations"
+  | "line-search-failed"
+  | "non-finite";
+
 /** Outcome of one minimisation. */
 export interface LbfgsbResult {
   /** Final point (for {@link LbfgsbSolver.minimize}, the same array that was passed in). */
@@ -51,6 +79,8 @@ export interface LbfgsbResult {
   /** Objective at `x`. */
   f: number;
   status: LbfgsbStatus;
+  /** Which stopping rule ended the run. */
+  stop: LbfgsbStop;
   /** Plain-sentence description of the status. */
   message: string;
   /** Iterations (accepted steps). */
@@ -176,15 +206,22 @@ export class LbfgsbSolver {
     this.#evals = 0;
     let f = fg(x, g);
     this.#evals++;
-    const done = (status: LbfgsbStatus, message: string, iterations: number): LbfgsbResult => ({
+    const done = (
+      status: LbfgsbStatus,
+      message: string,
+      iterations: number,
+      stop: LbfgsbStop = status as LbfgsbStop,
+    ): LbfgsbResult => ({
       x,
       f,
       status,
+      stop,
       message,
       iterations,
       evaluations: this.#evals,
     });
     if (!Number.isFinite(f)) return done("non-finite", "objective is not finite at the start", 0);
+    const fFloor = EPS * Math.abs(f);
     let stored = 0; // number of pairs in memory
     let head = 0; // slot of the next pair
     let iter = 0;
@@ -192,15 +229,18 @@ export class LbfgsbSolver {
       // Projected gradient and the free set.
       let pgNorm = 0;
       for (let i = 0; i < n; i++) {
-        let v = x[i] - g[i];
-        if (v < lo[i]) v = lo[i];
-        else if (v > hi[i]) v = hi[i];
-        const pg = Math.abs(v - x[i]);
+        // |P(x − g) − x| without forming x − g, which rounds to x when |g| ≪ |x|.
+        const pg = g[i] > 0 ? Math.min(g[i], x[i] - lo[i]) : Math.min(-g[i], hi[i] - x[i]);
         if (pg > pgNorm) pgNorm = pg;
         free[i] = (x[i] <= lo[i] && g[i] > 0) || (x[i] >= hi[i] && g[i] < 0) ? 0 : 1;
       }
       if (pgNorm <= gtol) {
-        return done("converged", `projected gradient ${pgNorm.toExponential(2)} ≤ gtol`, iter);
+        return done(
+          "converged",
+          `projected gradient ${pgNorm.toExponential(2)} ≤ gtol`,
+          iter,
+          "gtol",
+        );
       }
       if (iter >= maxIterations) {
         return done("max-iterations", `reached maxIterations (${maxIterations})`, iter);
@@ -284,7 +324,12 @@ export class LbfgsbSolver {
       }
       dNorm = Math.sqrt(dNorm);
       if (!(dg0 < 0)) {
-        return done("converged", "no descent direction remains within the bounds", iter);
+        return done(
+          "converged",
+          "no descent direction remains within the bounds",
+          iter,
+          "no-descent",
+        );
       }
       let t0 = used === 0 ? Math.min(1 / dNorm, tMax) : Math.min(1, tMax);
       let t = this.#lineSearch(fg, x, f, dg0, t0, tMax, limiting, maxLs);
@@ -310,6 +355,7 @@ export class LbfgsbSolver {
               pgNorm.toExponential(2)
             } is at rounding level`,
             iter,
+            "rounding",
           );
         }
         return done(
@@ -337,9 +383,9 @@ export class LbfgsbSolver {
       const fOld = f;
       f = this.#ft;
       iter++;
-      const scale = Math.max(Math.abs(fOld), Math.abs(f), 1);
-      if ((fOld - f) / scale <= ftol) {
-        return done("converged", "relative reduction of the objective ≤ ftol", iter);
+      const scale = Math.max(Math.abs(fOld), Math.abs(f), fFloor);
+      if (fOld - f <= ftol * scale) {
+        return done("converged", "relative reduction of the objective ≤ ftol", iter, "ftol");
       }
     }
   }

@@ -93,3 +93,21 @@ Deno.test("LbfgsbSolver.minimize() gives identical results when reused", () => {
     RangeError,
   );
 });
+
+Deno.test("lbfgsb() reaches the same minimum whatever the objective's scale", () => {
+  // The reduction test is relative to the objective: Rosenbrock times 1e-14 (an objective far
+  // below 1, like a good fit's summed loss) must not stop on "slow progress" at once, as it
+  // does when the reduction is divided by max(|f|, 1) (scipy's factr semantics).
+  const tiny = (x: Float64Array, g: Float64Array) => {
+    const f = rosenbrock(x, g);
+    for (let i = 0; i < g.length; i++) g[i] *= 1e-14;
+    return f * 1e-14;
+  };
+  const r = lbfgsb(tiny, [-1.2, 1], { gtol: 0 });
+  assert.equal(r.status, "converged");
+  assert.equal(r.stop, "ftol");
+  close(r.x[0], 1, 1e-6, "x0");
+  close(r.x[1], 1, 1e-6, "x1");
+  const g = lbfgsb(rosenbrock, [-1.2, 1]);
+  assert.equal(g.stop, "gtol");
+});

@@ -6,14 +6,15 @@
  * whose gradient points out of the box are held), projects x + δ into the box, and accepts the
  * step when the cost decreases; λ follows Nielsen's update (shrink by max(1/3, 1 − (2ρ − 1)³)
  * on success, grow by a doubling factor on failure). Stopping rules as in {@link lbfgsb}: projected
- * gradient ∞-norm ≤ `gtol`, relative reduction ≤ `ftol` (scipy's factr semantics) on an accepted
- * step, a step shorter than `xtol`·(‖x‖ + `xtol`), or `maxIterations`.
+ * gradient ∞-norm ≤ `gtol`, relative reduction (f_k − f_{k+1}) ≤ `ftol`·max(|f_k|, |f_{k+1}|,
+ * ε·|f_0|) on an accepted step (relative to the cost's own scale, see `lbfgsb.ts`), a step
+ * shorter than `xtol`·(‖x‖ + `xtol`), or `maxIterations`; the result's `stop` names the rule.
  *
  * @module
  */
 
 import { cholesky, choleskySolve } from "./_linalg.ts";
-import type { LbfgsbResult, LbfgsbStatus } from "./lbfgsb.ts";
+import type { LbfgsbResult, LbfgsbStatus, LbfgsbStop } from "./lbfgsb.ts";
 
 /**
  * Residuals and Jacobian: write r(x) (length m) into `r` and, when `jac` is given, ∂r_i/∂x_j
@@ -91,15 +92,22 @@ export function levenbergMarquardt(
   };
   const ok0 = fun(x, r, jac);
   let f = ok0 ? cost(r) : Infinity;
-  const done = (status: LbfgsbStatus, message: string, iterations: number): LbfgsbResult => ({
+  const done = (
+    status: LbfgsbStatus,
+    message: string,
+    iterations: number,
+    stop: LbfgsbStop = status as LbfgsbStop,
+  ): LbfgsbResult => ({
     x,
     f,
     status,
+    stop,
     message,
     iterations,
     evaluations,
   });
   if (!Number.isFinite(f)) return done("non-finite", "residuals are not finite at the start", 0);
+  const fFloor = 2.220446049250313e-16 * f;
   let lambda = -1, nu = 2;
   let iter = 0;
   let fresh = true; // a and g must be recomputed
@@ -121,7 +129,7 @@ export function levenbergMarquardt(
         let maxDiag = 0;
         for (let p = 0; p < n; p++) maxDiag = Math.max(maxDiag, a[p * n + p]);
         lambda = 1e-3;
-        if (maxDiag === 0) return done("converged", "the Jacobian is zero", 0);
+        if (maxDiag === 0) return done("converged", "the Jacobian is zero", 0, "gtol");
       }
     }
     let pgNorm = 0, nf = 0;
@@ -131,7 +139,12 @@ export function levenbergMarquardt(
       if (!((x[p] <= lo[p] && g[p] > 0) || (x[p] >= hi[p] && g[p] < 0))) idx[nf++] = p;
     }
     if (pgNorm <= gtol) {
-      return done("converged", `projected gradient ${pgNorm.toExponential(2)} ≤ gtol`, iter);
+      return done(
+        "converged",
+        `projected gradient ${pgNorm.toExponential(2)} ≤ gtol`,
+        iter,
+        "gtol",
+      );
     }
     if (iter >= maxIterations) {
       return done("max-iterations", `reached maxIterations (${maxIterations})`, iter);
@@ -186,7 +199,7 @@ export function levenbergMarquardt(
     }
     stepNorm = Math.sqrt(stepNorm);
     if (!clipped && stepNorm <= xtol * (Math.sqrt(xNorm) + xtol)) {
-      return done("converged", "the step is below xtol", iter);
+      return done("converged", "the step is below xtol", iter, "xtol");
     }
     const okT = fun(xt, rt, jt);
     evaluations++;
@@ -202,8 +215,8 @@ export function levenbergMarquardt(
       f = ft;
       fresh = true;
       iter++;
-      if (!clipped && (fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) {
-        return done("converged", "relative reduction of the objective ≤ ftol", iter);
+      if (!clipped && fOld - f <= ftol * Math.max(fOld, f, fFloor)) {
+        return done("converged", "relative reduction of the objective ≤ ftol", iter, "ftol");
       }
     } else {
       lambda *= nu;

@@ -9,6 +9,7 @@ import type { Objective } from "./objective.ts";
 import type { FitStatus } from "./types.ts";
 import { LbfgsbSolver } from "./lbfgsb.ts";
 import { levenbergMarquardt } from "./lm.ts";
+import { StationarityCheck } from "./_stationarity.ts";
 
 /** Solver settings of a multi-start run. */
 export interface SolverOptions {
@@ -28,6 +29,7 @@ export const STATUS_CODES: readonly FitStatus[] = [
   "max-iterations",
   "line-search-failed",
   "non-finite",
+  "stalled",
 ];
 
 /** End points of a multi-start run, one entry per start, in start order. */
@@ -46,6 +48,12 @@ export interface StartOutcomes {
 
 /**
  * Minimise the objective from each start.
+ *
+ * A start that the optimiser ends on its relative-reduction test (`ftol`: slow progress) counts
+ * as converged only when the Gauss–Newton model of the objective agrees that it is stationary
+ * (see `_stationarity.ts`); otherwise its status is `"stalled"`. A start whose line search
+ * failed at a point that model finds stationary counts as converged (no decrease is possible
+ * at the optimum within floating-point resolution).
  *
  * @param obj The objective.
  * @param starts Flat row-major starts, `obj.nFree` values each (with no free parameter, pass
@@ -119,6 +127,7 @@ export function runStarts(
     return out;
   }
   const solver = new LbfgsbSolver(k);
+  const check = new StationarityCheck(obj);
   const fg = (x: Float64Array, g: Float64Array) => obj.valueAndGradient(x, g);
   const x = new Float64Array(k);
   const sw = Float64Array.from(obj.w, Math.sqrt);
@@ -136,9 +145,12 @@ export function runStarts(
     const r = optimizer === "lm"
       ? levenbergMarquardt(fun, x, n, settings)
       : solver.minimize(fg, x, settings);
+    let status: FitStatus = r.status;
+    if (r.stop === "ftol" && !check.isStationary(r.x, r.f)) status = "stalled";
+    else if (r.stop === "line-search-failed" && check.isStationary(r.x, r.f)) status = "converged";
     out.x.set(r.x, s * k);
     out.f[s] = Number.isFinite(r.f) ? r.f : Infinity;
-    out.status[s] = STATUS_CODES.indexOf(r.status);
+    out.status[s] = STATUS_CODES.indexOf(status);
     out.iterations[s] = r.iterations;
     out.evaluations[s] = r.evaluations;
     onStart?.(s + 1);

@@ -89,13 +89,18 @@ export interface ParamResult {
   atBound: boolean;
 }
 
-/** Convergence status of a fit. */
+/**
+ * Convergence status of a fit. `"stalled"`: the optimiser stopped on slow progress (relative
+ * reduction ≤ ftol) at a point that is not stationary (a Gauss–Newton step still predicts a
+ * decrease); typical of badly scaled parameters.
+ */
 export type FitStatus =
   | "converged"
   | "max-iterations"
   | "line-search-failed"
   | "non-finite"
-  | "no-data";
+  | "no-data"
+  | "stalled";
 
 /** Summary of one local optimum found by the multi-start search. */
 export interface LocalOptimum {
