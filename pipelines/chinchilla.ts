@@ -109,6 +109,14 @@ export const spec: PipelineSpec = {
       fit: "approach3",
       compute: { from: 1e18, to: 1e28, perDecade: 1 },
       level: 0.8,
+      // Epoch's Figure 5: our allocation with its band against Hoffmann et al.'s published
+      // Approach 3 parameters, the 20 tokens-per-parameter rule and Chinchilla itself.
+      references: [{
+        label: "Hoffmann et al. 2022 (published fit)",
+        params: { E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28 },
+      }],
+      models: [{ label: "Chinchilla 70B", compute: 5.88e23, params: 70e9, tokens: 1.4e12 }],
+      ratio: 20,
     },
     {
       // Hoffmann et al.'s nine IsoFLOP budgets (their Figure 3). The digitised FLOPs scatter

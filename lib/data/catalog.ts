@@ -417,22 +417,24 @@ function notFound(
 }
 
 async function loadResolved(
+  dataset: string,
+  file: string,
   resolved: ResolvedFile,
 ): Promise<{ table: RawTable; prov: Provenance["files"][number] }> {
   const table = await loadTable(resolved.path);
-  return {
-    table,
-    prov: {
-      path: resolved.path,
-      sha256: resolved.verification === "skipped" ? undefined : resolved.sha256,
-      rows: table.rows.length,
-    },
-  };
+  // The dataset-relative name, not the on-disk path, so that provenance (and results.json) is
+  // the same on every machine; `origin` records where this copy came from.
+  const prov: Provenance["files"][number] = { path: `${dataset}/${file}` };
+  if (resolved.verification !== "skipped") prov.sha256 = resolved.sha256;
+  prov.rows = table.rows.length;
+  prov.origin = resolved.origin;
+  return { table, prov };
 }
 
 /**
  * Load a table of a catalog dataset as a {@link Ladder}, with its provenance (dataset, files with
- * path, sha256 and row count).
+ * their dataset-relative name `<dataset>/<file>`, sha256, row count and origin: mirror, cache
+ * or download).
  *
  * @param dataset Catalog dataset name.
  * @param table Table name; the dataset's first table when omitted.
@@ -449,6 +451,8 @@ async function loadResolved(
  * assert.equal(ladder.runs.length, 245);
  * assert.deepEqual(ladder.metrics, ["loss"]);
  * assert.equal(ladder.provenance.dataset, "chinchilla-epoch");
+ * assert.equal(ladder.provenance.files[0].path, "chinchilla-epoch/chinchilla_fig4.csv");
+ * assert.equal(ladder.provenance.files[0].origin, "mirror");
  * ```
  */
 export async function loadDataset(
@@ -457,17 +461,27 @@ export async function loadDataset(
   options: CatalogOptions = {},
 ): Promise<Ladder> {
   const spec = catalogTable(dataset, table);
-  const main = await loadResolved(await resolveDatasetFile(dataset, spec.file, options));
+  const main = await loadResolved(
+    dataset,
+    spec.file,
+    await resolveDatasetFile(dataset, spec.file, options),
+  );
   const files: Provenance["files"] = [main.prov];
   let runs: RawTable | undefined;
   if (spec.runsFile !== undefined) {
-    const r = await loadResolved(await resolveDatasetFile(dataset, spec.runsFile, options));
+    const r = await loadResolved(
+      dataset,
+      spec.runsFile,
+      await resolveDatasetFile(dataset, spec.runsFile, options),
+    );
     runs = r.table;
     files.push(r.prov);
   }
   let kindsTable: RawTable | undefined;
   if (spec.metricKindsFile !== undefined) {
     const k = await loadResolved(
+      dataset,
+      spec.metricKindsFile.file,
       await resolveDatasetFile(dataset, spec.metricKindsFile.file, options),
     );
     kindsTable = k.table;

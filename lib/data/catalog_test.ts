@@ -124,9 +124,15 @@ Deno.test("loadDataset() loads every catalog table with the pinned counts", asyn
         const names = [table.file, table.runsFile, table.metricKindsFile?.file].filter((x) =>
           x !== undefined
         );
-        assert.deepEqual(ladder.provenance.files.map((f) => f.path.split("/").at(-1)), names);
+        // Named relative to the dataset (not the mirror's absolute path), so results.json is
+        // the same on every machine.
+        assert.deepEqual(
+          ladder.provenance.files.map((f) => f.path),
+          names.map((n) => `${entry.name}/${n}`),
+        );
         for (const f of ladder.provenance.files) {
-          const spec = entry.files.find((x) => f.path.endsWith(`/${entry.name}/${x.name}`));
+          assert.ok(f.origin === "mirror" || f.origin === "cache", `${f.path}: ${f.origin}`);
+          const spec = entry.files.find((x) => f.path === `${entry.name}/${x.name}`);
           assert.ok(spec);
           assert.equal(f.sha256, spec.sha256);
           assert.equal(f.rows, spec.rows);

@@ -68,8 +68,17 @@ export type MetricKind =
 export interface Provenance {
   /** Catalog dataset name, if loaded through the catalog. */
   dataset?: string;
-  /** Files read, with their sha256 when known. */
-  files: { path: string; sha256?: string; rows?: number }[];
+  /**
+   * Files read, with their sha256 when known. Catalog files are named `<dataset>/<file>` (the
+   * same on every machine) with `origin` saying where this copy was found; other files by the
+   * path they were loaded from.
+   */
+  files: {
+    path: string;
+    sha256?: string;
+    rows?: number;
+    origin?: "mirror" | "cache" | "download";
+  }[];
   /** Free-form note (e.g. "synthetic ladder, seed 1"). */
   note?: string;
 }

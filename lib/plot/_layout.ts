@@ -39,6 +39,8 @@ export interface SwatchItem {
   color: string;
   /** Mark drawn in the swatch. */
   mark: "dot" | "hollow" | "line" | "dashed" | "dot-line" | "band" | "square" | "diamond";
+  /** Dash pattern of a "dashed" swatch. @default "5,3" */
+  dash?: string;
 }
 
 /** A legend with one swatch per category. */
@@ -180,7 +182,7 @@ function swatchMark(document: DomDocument, item: SwatchItem, x: number, y: numbe
     case "line":
       return [line()];
     case "dashed":
-      return [line("5,3")];
+      return [line(item.dash ?? "5,3")];
     case "dot-line":
       return [line(), svgElement(document, "circle", { cx: x, cy: y, r: 3.5, fill: c })];
     case "band":
@@ -261,7 +263,7 @@ function drawLegend(
       top += 19;
     }
   } else {
-    const barHeight = 150, barWidth = 14;
+    const barHeight = RAMP_HEIGHT, barWidth = 14;
     const [lo, hi] = legend.domain;
     const toT = legend.type === "log"
       ? (v: number) => (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))
@@ -301,6 +303,36 @@ function drawLegend(
     }
   }
   return svgElement(document, "g", { "aria-label": "legend" }, children);
+}
+
+/** Height of a colour bar in px. */
+export const RAMP_HEIGHT = 150;
+
+/**
+ * Ticks of a colour bar with both ends labelled: the domain's ends are added (formatted with
+ * `endFormat`) unless a regular tick already lies within `minGap` px of them, and regular ticks
+ * closer than `minGap` px to an added end are dropped, so that the bar says where it starts and
+ * stops without overlapping labels.
+ */
+export function rampTicksWithEnds(
+  type: "linear" | "log",
+  domain: [number, number],
+  ticks: readonly number[],
+  format: (value: number) => string,
+  endFormat: (value: number) => string,
+  minGap = 15,
+): { ticks: number[]; format: (value: number) => string } {
+  const [lo, hi] = domain;
+  const px = (v: number) =>
+    RAMP_HEIGHT *
+    (type === "log"
+      ? (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))
+      : (v - lo) / (hi - lo));
+  const inside = ticks.filter((t) => px(t) >= -1e-9 && px(t) <= RAMP_HEIGHT + 1e-9);
+  const ends = [lo, hi].filter((end) => inside.every((t) => Math.abs(px(t) - px(end)) >= minGap));
+  const kept = inside.filter((t) => ends.every((end) => Math.abs(px(t) - px(end)) >= minGap));
+  const all = [...kept, ...ends].sort((a, b) => a - b);
+  return { ticks: all, format: (v) => (ends.includes(v) ? endFormat(v) : format(v)) };
 }
 
 /** Inputs to {@link figure}. */

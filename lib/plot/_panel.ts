@@ -36,7 +36,11 @@ export interface PanelSpec {
   minMarginLeft?: number;
 }
 
-/** Ticks whose labels fit in `length` px (`along`: labels side by side, else stacked). */
+/**
+ * Ticks whose labels fit in `length` px (`along`: labels side by side, else stacked): the most
+ * ticks whose labels fit in total, then labels that would still overlap a neighbour (unevenly
+ * spaced ticks on a log axis) left blank, their ticks kept.
+ */
 export function fittingTicks(axis: PanelAxis, length: number, along: boolean): AxisTicks {
   if (axis.ticks) return axis.ticks;
   let ticks: AxisTicks | undefined;
@@ -47,7 +51,28 @@ export function fittingTicks(axis: PanelAxis, length: number, along: boolean): A
       : ticks.ticks.length * (FONT_SIZE + 14);
     if (need <= length) break;
   }
-  return ticks!;
+  return thinLabels(ticks!, axis, length, along);
+}
+
+/** Blank the labels that would overlap the previous label kept. */
+function thinLabels(ticks: AxisTicks, axis: PanelAxis, length: number, along: boolean): AxisTicks {
+  const [lo, hi] = axis.domain;
+  const at = (v: number) =>
+    length *
+    (axis.type === "log"
+      ? (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))
+      : (v - lo) / (hi - lo));
+  const size = (v: number) => (along ? textWidth(ticks.format(v), FONT_SIZE) : FONT_SIZE);
+  const shown = new Set<number>();
+  let last: number | undefined;
+  for (const t of ticks.ticks) {
+    if (last === undefined || at(t) - at(last) >= (size(t) + size(last)) / 2 + 6) {
+      shown.add(t);
+      last = t;
+    }
+  }
+  if (shown.size === ticks.ticks.length) return ticks;
+  return { ...ticks, format: (v) => (shown.has(v) ? ticks.format(v) : "") };
 }
 
 /** Left margin a y axis needs for its tick labels and label. */
@@ -75,9 +100,11 @@ export function panel(document: DomDocument, spec: PanelSpec, x = 0, y = 0): Dom
   const marks: Plot.Markish[] = [
     Plot.gridX(xt.ticks, { stroke: "#000", strokeOpacity: 0.07 }),
     Plot.gridY(yt.ticks, { stroke: "#000", strokeOpacity: 0.07 }),
+    // Labels go through `text`, not `tickFormat`: on log scales Plot hands `tickFormat` to d3's
+    // log tick format, which blanks some labels (5×10⁷ on a 2×10⁷–5×10⁸ axis).
     Plot.axisX(xt.ticks, {
       ...axisStyle,
-      tickFormat: xt.format,
+      text: (d: number) => xt.format(d),
       label: spec.x.label,
       labelAnchor: "center",
       labelArrow: "none",
@@ -85,7 +112,7 @@ export function panel(document: DomDocument, spec: PanelSpec, x = 0, y = 0): Dom
     }),
     Plot.axisY(yt.ticks, {
       ...axisStyle,
-      tickFormat: yt.format,
+      text: (d: number) => yt.format(d),
       label: spec.y.label,
       labelAnchor: "center",
       labelArrow: "none",

@@ -82,7 +82,9 @@ export function formatNumber(value: number, digits = 3): string {
   if (value === 0) return "0";
   const abs = Math.abs(value);
   if (abs >= 1e5 || abs < 1e-3) return formatSci(value, digits);
-  return minus(trimZeros(value.toPrecision(digits)));
+  // Through Number: toPrecision writes 1000 as "1.00e+3" when digits < 4.
+  const text = value.toPrecision(digits);
+  return minus(text.includes("e") ? String(Number(text)) : trimZeros(text));
 }
 
 /** d3-style tick step: 1, 2 or 5 times a power of ten giving about `count` ticks. */
@@ -151,13 +153,42 @@ export function linearTicks(domain: [number, number], count = 6): AxisTicks {
 
 /**
  * Log ticks: powers of ten labelled 10ⁿ when the domain spans at least one full decade
- * (every second or third power when there are many), 2..9 multiples as minor ticks; for
- * narrow domains, 1-2-5 multiples labelled as plain or scientific numbers.
+ * (every second or third power when there are many), 2..9 multiples as minor ticks; with
+ * only two or three powers in the domain, 1-2-5 multiples when at most `maxTicks` of them; for
+ * narrow domains, 1-2-5 multiples labelled as plain or scientific numbers, or evenly spaced
+ * ticks when those would give fewer than three labels.
  */
 export function logTicks(domain: [number, number], maxTicks = 8): AxisTicks {
   const [lo, hi] = domain;
   const first = Math.ceil(Math.log10(lo) - 1e-9), last = Math.floor(Math.log10(hi) + 1e-9);
   const decades = last - first + 1;
+  if (decades >= 2 && decades <= 3) {
+    // Two or three powers of ten alone label an axis too sparsely: add the 2 and 5 multiples
+    // when they fit, labelled as plain numbers (or 2×10⁸ when large or small).
+    const ticks: number[] = [];
+    for (let e = first - 1; e <= last; e++) {
+      for (const m of [1, 2, 5]) {
+        const v = Number((m * 10 ** e).toPrecision(6));
+        if (v >= lo && v <= hi) ticks.push(v);
+      }
+    }
+    if (ticks.length <= maxTicks) {
+      const plain = lo >= 1e-3 && hi < 1e5;
+      const minor: number[] = [];
+      for (let e = first - 1; e <= last; e++) {
+        for (const m of [3, 4, 6, 7, 8, 9]) {
+          const v = m * 10 ** e;
+          if (v >= lo && v <= hi) minor.push(v);
+        }
+      }
+      return {
+        domain,
+        ticks,
+        minor,
+        format: (v) => (plain ? formatNumber(v, 3) : formatSci(v, 2)),
+      };
+    }
+  }
   if (decades >= 2) {
     const every = Math.ceil(decades / maxTicks);
     const ticks: number[] = [];
@@ -187,7 +218,8 @@ export function logTicks(domain: [number, number], maxTicks = 8): AxisTicks {
     }
     if (ticks.length >= 3) break;
   }
-  if (ticks.length < 2) return { ...linearTicks(domain, 4) };
+  // Less than about half a decade: evenly spaced ticks read better than two lonely labels.
+  if (ticks.length < 3) return { ...linearTicks(domain, Math.min(maxTicks, 6)) };
   const big = hi >= 1e5 || lo < 1e-3;
   return {
     domain,

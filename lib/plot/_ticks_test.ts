@@ -22,6 +22,16 @@ Deno.test("logTicks() labels whole decades when the domain spans several", () =>
   assert.equal(t.minor.length, 7 + 3 * 8 + 1); // 3..9e17, 2..9 × 10¹⁸..10²⁰, 2e21
 });
 
+Deno.test("logTicks() adds 2 and 5 multiples when only two or three powers of ten fit", () => {
+  const t = logTicks([4, 250], 8);
+  assert.deepEqual(t.ticks, [5, 10, 20, 50, 100, 200]);
+  assert.deepEqual(t.ticks.map(t.format), ["5", "10", "20", "50", "100", "200"]);
+  const big = logTicks([3e8, 3e10], 8);
+  assert.deepEqual(big.ticks.map(big.format), ["5×10⁸", "10⁹", "2×10⁹", "5×10⁹", "10¹⁰", "2×10¹⁰"]);
+  // Too many multiples for maxTicks: powers of ten only.
+  assert.deepEqual(logTicks([4, 250], 4).ticks, [10, 100]);
+});
+
 Deno.test("logTicks() thins decades to at most maxTicks labels", () => {
   const t = logTicks([1e18, 1e28], 6);
   assert.deepEqual(t.ticks, [1e18, 1e20, 1e22, 1e24, 1e26, 1e28]);
@@ -30,6 +40,11 @@ Deno.test("logTicks() thins decades to at most maxTicks labels", () => {
 Deno.test("logTicks() falls back to 1-2-5 multiples on a narrow domain", () => {
   const t = logTicks([1.8, 6]);
   assert.deepEqual(t.ticks, [2, 3, 5]);
+});
+
+Deno.test("logTicks() uses evenly spaced ticks when multiples would give fewer than three", () => {
+  const t = logTicks([2.05, 3.45], 6); // only 2 and 3 are 1-2-3-5-7 multiples
+  assert.deepEqual(t.ticks.map(t.format), ["2.2", "2.4", "2.6", "2.8", "3.0", "3.2", "3.4"]);
 });
 
 Deno.test("linearTicks() uses 1-2-5 steps and the decimals they need", () => {

@@ -28,6 +28,11 @@ export interface AllocationSeries {
   tokensPerParamLower?: ArrayLike<number>;
   /** Upper edge of the ratio band. @default C / (6 paramsLower²) */
   tokensPerParamUpper?: ArrayLike<number>;
+  /**
+   * A published curve to compare with (e.g. Hoffmann et al.'s own parameters): drawn dashed in
+   * its colour, without a band. @default false
+   */
+  reference?: boolean;
 }
 
 /** A trained model to mark, e.g. Chinchilla 70B at 5.88e23 FLOPs. */
@@ -55,13 +60,16 @@ export interface AllocationFigureOptions extends FigureOptions {
   bandLabel?: string;
 }
 
-type Row = { s: number; c: number; n: number; lo: number; hi: number };
+type Row = { s: number; c: number; n: number; lo: number; hi: number; ref: boolean };
+
+/** Dash pattern of reference curves (the constant-ratio line uses "5,3"). */
+const REFERENCE_DASH = "9,4";
 
 /**
  * Draw two log-log panels against compute: the compute-optimal model size N_opt(C) and
  * the tokens per parameter D/N, each with its band, the constant-ratio reference (D/N =
- * 20 by default; on the left panel N = sqrt(C / (6·20))), and named models as diamonds
- * with labels.
+ * 20 by default; on the left panel N = sqrt(C / (6·20))), published reference curves
+ * dashed, and named models as diamonds with labels; the legend is a row under the title.
  *
  * @param data Allocation curves and models.
  * @param options Size, title, caption, reference ratio.
@@ -100,11 +108,12 @@ export function allocation(
       checkValue(name, `series "${s.label}" compute at`, i, c, true);
       checkValue(name, `series "${s.label}" params at`, i, n, true);
       const lo = s.paramsLower?.[i] ?? NaN, hi = s.paramsUpper?.[i] ?? NaN;
-      sizeRows.push({ s: k, c, n, lo, hi });
+      const ref = s.reference === true;
+      sizeRows.push({ s: k, c, n, lo: ref ? NaN : lo, hi: ref ? NaN : hi, ref });
       const r = s.tokensPerParam?.[i] ?? c / (6 * n * n);
       const rLo = s.tokensPerParamLower?.[i] ?? c / (6 * hi * hi);
       const rHi = s.tokensPerParamUpper?.[i] ?? c / (6 * lo * lo);
-      ratioRows.push({ s: k, c, n: r, lo: rLo, hi: rHi });
+      ratioRows.push({ s: k, c, n: r, lo: ref ? NaN : rLo, hi: ref ? NaN : rHi, ref });
     }
   });
   const colorOf = (r: { s: number }) => CATEGORICAL[r.s % CATEGORICAL.length]!;
@@ -112,7 +121,8 @@ export function allocation(
   const items: SwatchItem[] = data.series.map((s, k) => ({
     label: s.label,
     color: CATEGORICAL[k % CATEGORICAL.length]!,
-    mark: "line",
+    mark: s.reference ? "dashed" : "line",
+    ...(s.reference ? { dash: REFERENCE_DASH } : {}),
   }));
   if (hasBand) {
     items.push({ label: options.bandLabel ?? "80% interval", color: "#777", mark: "band" });
@@ -120,8 +130,16 @@ export function allocation(
   if (ratio !== null) {
     items.push({ label: `D/N = ${formatNumber(ratio)}`, color: "#555", mark: "dashed" });
   }
+  if (models.length > 0) {
+    items.push({
+      label: models.length === 1 ? "Trained model" : "Trained models",
+      color: "#222",
+      mark: "diamond",
+    });
+  }
   const compute = [...sizeRows.map((r) => r.c), ...models.map((m) => m.compute)];
   const cDomain = extent(compute, "log", 0.02);
+  const cMid = Math.sqrt(cDomain[0] * cDomain[1]);
   const finite = (rows: Row[]) => rows.flatMap((r) => [r.n, r.lo, r.hi]);
   const refC = [cDomain[0], ...sizeRows.map((r) => r.c).sort((a, b) => a - b), cDomain[1]];
   const refSize = ratio === null ? [] : refC.map((c) => ({ c, n: Math.sqrt(c / (6 * ratio)) }));
@@ -150,7 +168,23 @@ export function allocation(
       fillOpacity: 0.18,
       clip: true,
     }),
-    Plot.line(rows, { x: "c", y: "n", z: "s", stroke: colorOf, strokeWidth: 2, clip: true }),
+    Plot.line(rows.filter((r) => !r.ref), {
+      x: "c",
+      y: "n",
+      z: "s",
+      stroke: colorOf,
+      strokeWidth: 2,
+      clip: true,
+    }),
+    Plot.line(rows.filter((r) => r.ref), {
+      x: "c",
+      y: "n",
+      z: "s",
+      stroke: colorOf,
+      strokeWidth: 1.8,
+      strokeDasharray: REFERENCE_DASH,
+      clip: true,
+    }),
     Plot.dot(models, {
       x: "compute",
       y: key,
@@ -159,22 +193,26 @@ export function allocation(
       fill: "#222",
       stroke: "white",
     }),
-    Plot.text(models, {
-      x: "compute",
-      y: key,
-      text: "label",
-      dx: 9,
-      textAnchor: "start",
-      fontSize: 11,
-      stroke: "white",
-      strokeWidth: 3,
-      paintOrder: "stroke",
-      fill: "#222",
-    }),
+    // Labels of models right of the middle go to their left (above), to stay in the frame.
+    ...[false, true].map((left) =>
+      Plot.text(models.filter((m) => (m.compute > cMid) === left), {
+        x: "compute",
+        y: key,
+        text: "label",
+        dx: left ? -8 : 9,
+        dy: left ? -11 : 0,
+        textAnchor: left ? "end" : "start",
+        fontSize: 11,
+        stroke: "white",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+        fill: "#222",
+      })
+    ),
   ];
   return renderFigure(
     name,
-    { height: 360, ...options },
+    { height: 380, ...options },
     { kind: "swatch", items },
     (document, width, height) => {
       const gap = 16, half = (width - gap) / 2;
@@ -219,5 +257,6 @@ export function allocation(
         ),
       ];
     },
+    "top",
   );
 }

@@ -63,3 +63,26 @@ Deno.test("allocation() rejects a non-positive compute", () => {
     /Cannot draw allocation: series "x" compute at 0 is 0/,
   );
 });
+
+Deno.test("allocation() draws reference curves dashed without a band and models in the legend", () => {
+  const svg = allocation({
+    series: [
+      { ...data.series[0]! },
+      { label: "Hoffmann et al.", compute, params: nOpt.map((n) => n * 1.5), reference: true },
+    ],
+    models: data.models,
+  });
+  const lines = markGroups(svg, "line");
+  // Per panel: the fit's solid line, then the reference's dashed line (plus the D/N = 20 line
+  // on the left panel).
+  const dashed = lines.filter((l) => l.attributes.includes('stroke-dasharray="9,4"'));
+  assert.equal(dashed.length, 2);
+  assert.deepEqual(markGroups(svg, "area").map((a) => a.shapes.length), [1, 1]);
+  assert.ok(svg.includes(">Hoffmann et al.<"));
+  // Its legend swatch has the same dashes.
+  assert.match(svg, /<line [^>]*stroke-dasharray="9,4" \/>\s*<text[^>]*>Hoffmann et al\.</);
+  assert.ok(svg.includes(">Trained model<"));
+  // Chinchilla (right of the middle of 1e18..1e28) is labelled on the left of its marker.
+  const label = svg.match(/<g[^>]*text-anchor="end"[^>]*>\s*<text[^>]*>Chinchilla 70B</);
+  assert.ok(label, "Chinchilla's label is right-aligned (left of the marker)");
+});

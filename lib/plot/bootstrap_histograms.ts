@@ -11,6 +11,12 @@ import { panel } from "./_panel.ts";
 import { quantile } from "./_stats.ts";
 import { extent, linearTicks } from "./_ticks.ts";
 
+/** Decimals that show an interval's width with two significant digits. */
+function decimalsFor(lower: number, upper: number, estimate: number): number {
+  const width = upper - lower || Math.abs(estimate) || 1;
+  return Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(width))));
+}
+
 /** Bootstrap draws of one parameter. */
 export interface BootstrapParameter {
   /** Parameter name, used in the panel title (e.g. "alpha" or "α"). */
@@ -23,6 +29,13 @@ export interface BootstrapParameter {
   lower?: number;
   /** Upper end of the interval. @default the 97.5% quantile of the draws */
   upper?: number;
+  /**
+   * X axis of this panel: "log" for parameters optimised in log space (amplitudes such as A
+   * and B, whose draws have long right tails); bins are then equal in log x and the subtitle
+   * says "(log axis)". Drawn linear when a draw, the estimate or the interval is not positive,
+   * or when they span less than a factor of 2 (where a log axis looks linear). @default "linear"
+   */
+  scale?: "linear" | "log";
 }
 
 /** Data of {@link bootstrapHistograms}. */
@@ -41,8 +54,8 @@ export interface BootstrapHistogramsFigureOptions extends FigureOptions {
 }
 
 /**
- * Draw one histogram per parameter (each with its own x scale), the point estimate as a
- * solid red line, the interval shaded between dashed lines, and "name = estimate [lower,
+ * Draw one histogram per parameter (each with its own x scale, linear or log), the point
+ * estimate as a solid red line, the interval shaded between dashed lines, and "name = estimate [lower,
  * upper]" as the panel title.
  *
  * @param data Draws per parameter.
@@ -87,16 +100,19 @@ export function bootstrapHistograms(
     const upper = p.upper ?? quantile(draws, 0.975);
     const lo = Math.min(draws[0]!, p.estimate, lower),
       hi = Math.max(draws.at(-1)!, p.estimate, upper);
-    const width = (hi - lo) / bins || 1;
+    // A log axis only where it shows something: over less than a factor of 2 it looks linear.
+    const log = p.scale === "log" && lo > 0 && hi / lo >= 2;
+    // Bin edges equally spaced in x, or in log x on a log axis.
+    const t = log ? Math.log : (v: number) => v;
+    const width = (t(hi) - t(lo)) / bins || 1;
+    const edge = (k: number) => (log ? lo * Math.exp(k * width) : lo + k * width);
     const counts = new Array<number>(bins).fill(0);
-    for (const d of draws) counts[Math.min(bins - 1, Math.floor((d - lo) / width))]! += 1;
-    const bars = counts.map((count, k) => ({
-      x1: lo + k * width,
-      x2: lo + (k + 1) * width,
-      count,
-    }));
+    for (const d of draws) {
+      counts[Math.max(0, Math.min(bins - 1, Math.floor((t(d) - t(lo)) / width)))]! += 1;
+    }
+    const bars = counts.map((count, k) => ({ x1: edge(k), x2: edge(k + 1), count }));
     // Same decimals for estimate and interval: two significant digits of the width.
-    const decimals = Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(upper - lower || 1))));
+    const decimals = decimalsFor(lower, upper, p.estimate);
     const f = (v: number) => {
       const text = v.toFixed(decimals);
       return text.startsWith("-") ? "−" + text.slice(1) : text;
@@ -106,10 +122,11 @@ export function bootstrapHistograms(
       bars,
       lower,
       upper,
+      type: (log ? "log" : "linear") as "log" | "linear",
       top: Math.max(...counts) * 1.08,
       title: `${p.name} = ${f(p.estimate)}`,
-      subtitle: `[${f(lower)}, ${f(upper)}]`,
-      domain: extent([lo, hi], "linear", 0.03),
+      subtitle: `[${f(lower)}, ${f(upper)}]${log ? " (log axis)" : ""}`,
+      domain: extent([lo, hi], log ? "log" : "linear", 0.03),
     };
   });
   const rows = Math.ceil(panels.length / columns);
@@ -130,7 +147,7 @@ export function bootstrapHistograms(
           height: h,
           title: q.title,
           subtitle: q.subtitle,
-          x: { type: "linear", domain: q.domain, label: "" },
+          x: { type: q.type, domain: q.domain, label: "" },
           y: {
             type: "linear",
             domain: [0, q.top],

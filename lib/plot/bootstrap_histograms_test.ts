@@ -53,3 +53,31 @@ Deno.test("bootstrapHistograms() rejects a parameter without finite draws", () =
     },
   );
 });
+
+Deno.test("bootstrapHistograms() bins log-scale parameters equally in log x on a log axis", () => {
+  // Draws 10^u for u evenly on [2, 4]: equal counts per bin in log space.
+  const draws = Array.from({ length: 1001 }, (_, i) => 10 ** (2 + (2 * i) / 1000));
+  const svg = bootstrapHistograms({
+    parameters: [{ name: "B", draws, estimate: 1000, scale: "log" }],
+  }, { bins: 10 });
+  assert.ok(svg.includes(">[112, 8913] (log axis)<")); // 10^2.05 and 10^3.95
+  // 1-2-5 ticks of a two-decade log axis.
+  for (const tick of [">100<", ">200<", ">500<", ">1000<", ">10000<"]) {
+    assert.ok(svg.includes(tick));
+  }
+  const bars = svg.split('aria-label="rect"')[2]!.split("</g>")[0]!;
+  const widths = [...bars.matchAll(/<rect[^>]*width="([\d.]+)"/g)].map((m) => Number(m[1]));
+  const heights = [...bars.matchAll(/<rect[^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
+  assert.equal(widths.length, 10);
+  // Equal widths on the log axis and (nearly) equal counts.
+  assert.ok(Math.max(...widths) - Math.min(...widths) < 0.01 * Math.max(...widths));
+  assert.ok(Math.max(...heights) - Math.min(...heights) < 0.02 * Math.max(...heights));
+});
+
+Deno.test("bootstrapHistograms() keeps a linear axis for a log-scale parameter spanning < 2x", () => {
+  const draws = Array.from({ length: 101 }, (_, i) => 1.7 + i / 1000);
+  const svg = bootstrapHistograms({
+    parameters: [{ name: "E", draws, estimate: 1.75, scale: "log" }],
+  });
+  assert.ok(!svg.includes("(log axis)"));
+});

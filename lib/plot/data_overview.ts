@@ -6,9 +6,9 @@
 
 import * as Plot from "@observablehq/plot";
 import { checkNonEmpty, checkValue, renderFigure } from "./_common.ts";
-import { continuousColor, type FigureOptions } from "./_layout.ts";
+import { continuousColor, type FigureOptions, rampTicksWithEnds } from "./_layout.ts";
 import { panel } from "./_panel.ts";
-import { extent, linearTicks, logTicks } from "./_ticks.ts";
+import { extent, formatNumber, linearTicks, logTicks } from "./_ticks.ts";
 
 /** One training run (or checkpoint) in {@link dataOverview}. */
 export interface DataOverviewPoint {
@@ -39,7 +39,7 @@ export interface DataOverviewFigureOptions extends FigureOptions {
 
 /**
  * Draw the data overview (Epoch's figure 1): one dot per run at (N, C) on log-log axes,
- * coloured by loss on a log colour scale, with a colour bar.
+ * coloured by loss on a log colour scale, with a colour bar labelled at both ends.
  *
  * @param data The runs.
  * @param options Size, title, caption, labels.
@@ -81,7 +81,15 @@ export function dataOverview(
   }
   const color = continuousColor(colorType, lossDomain);
   const rampTicks = colorType === "log" ? logTicks(lossDomain, 6) : linearTicks(lossDomain, 5);
-  const ticks = rampTicks.ticks.length >= 3 ? rampTicks : linearTicks(lossDomain, 5);
+  const base = rampTicks.ticks.length >= 3 ? rampTicks : linearTicks(lossDomain, 5);
+  // Label the bar's ends too (the lowest loss is the most interesting value).
+  const ticks = rampTicksWithEnds(
+    colorType,
+    lossDomain,
+    base.ticks,
+    base.format,
+    (v) => formatNumber(v, 3),
+  );
   // Draw high losses first so the informative low-loss frontier stays on top.
   const sorted = [...points].sort((a, b) => b.loss - a.loss);
   return renderFigure(name, options, {

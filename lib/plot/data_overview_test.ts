@@ -42,3 +42,19 @@ Deno.test("dataOverview() rejects a non-positive model size", () => {
 Deno.test("dataOverview() rejects empty data", () => {
   assert.throws(() => dataOverview({ points: [] }), /points is empty/);
 });
+
+Deno.test("dataOverview() labels both ends of the colour bar", () => {
+  // Losses 2.08..3.45: ticks 2.2..3.4 leave the lowest value unlabelled without the ends.
+  const svg = dataOverview({
+    points: [2.08, 2.5, 3.0, 3.45].map((loss, i) => ({
+      params: 10 ** (8 + i),
+      flops: 10 ** (19 + i),
+      loss,
+    })),
+  });
+  const legend = svg.split('aria-label="legend"')[1]!;
+  const labels = [...legend.matchAll(/<text[^>]*>([^<]+)</g)].map((m) => m[1]);
+  assert.equal(labels[0], "Loss");
+  // The bottom end is added; the top end is within a label's height of the 3.4 tick.
+  assert.deepEqual(labels, ["Loss", "2.08", "2.2", "2.4", "2.6", "2.8", "3.0", "3.2", "3.4"]);
+});

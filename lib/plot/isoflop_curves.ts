@@ -6,10 +6,20 @@
 
 import * as Plot from "@observablehq/plot";
 import { checkNonEmpty, checkValue, renderFigure, toArray } from "./_common.ts";
-import { type FigureOptions, sequentialColors, type SwatchItem } from "./_layout.ts";
+import {
+  continuousColor,
+  type FigureOptions,
+  type Legend,
+  rampTicksWithEnds,
+  sequentialColors,
+  type SwatchItem,
+} from "./_layout.ts";
 import { panel } from "./_panel.ts";
 import { fitParabola } from "./_stats.ts";
-import { extent, formatSci } from "./_ticks.ts";
+import { extent, formatSci, logTicks } from "./_ticks.ts";
+
+/** Most budgets listed one by one in the legend; more get a colour bar. */
+export const MAX_SWATCH_BUDGETS = 10;
 
 /** One run of an IsoFLOP profile. */
 export interface IsoflopPoint {
@@ -56,6 +66,12 @@ export interface IsoflopCurvesFigureOptions extends FigureOptions {
   yLabel?: string;
   /** @default "linear" */
   yType?: "linear" | "log";
+  /**
+   * Legend of the budgets: one swatch per budget, or a colour bar over log compute (budgets
+   * are then coloured by their compute rather than their rank). @default "swatch" for at most
+   * {@link MAX_SWATCH_BUDGETS} budgets, "ramp" otherwise
+   */
+  legend?: "swatch" | "ramp";
 }
 
 /** Group key of a budget: 3 significant digits. */
@@ -66,7 +82,8 @@ function budgetKey(flops: number): number {
 /**
  * Draw IsoFLOP profiles: loss against model size (log x) for each compute budget, one
  * colour per budget (dark = small, light = large), the fitted curve of each budget and
- * its minimum as a diamond.
+ * its minimum as a diamond. Up to {@link MAX_SWATCH_BUDGETS} budgets are listed in the legend;
+ * more are shown as a colour bar over log compute, so the legend never overflows.
  *
  * @param data Runs, and optionally fitted curves and minima.
  * @param options Size, title, caption, labels, fit.
@@ -98,7 +115,11 @@ export function isoflopCurves(
     checkValue(name, "point loss at", i, p.loss, yType === "log");
   });
   const budgets = [...new Set(data.points.map((p) => budgetKey(p.flops)))].sort((a, b) => a - b);
-  const colors = sequentialColors(budgets.length);
+  const ramp = (options.legend ?? (budgets.length > MAX_SWATCH_BUDGETS ? "ramp" : "swatch")) ===
+      "ramp" && budgets.length > 1;
+  const rampDomain: [number, number] = [budgets[0]!, budgets.at(-1)!];
+  const rampColor = continuousColor("log", rampDomain);
+  const colors = ramp ? budgets.map(rampColor) : sequentialColors(budgets.length);
   const colorOf = (flops: number) => colors[budgets.indexOf(budgetKey(flops))] ?? "#888";
 
   let curves: { flops: number; params: number; loss: number }[] = [];
@@ -140,12 +161,26 @@ export function isoflopCurves(
     mark: "dot-line",
   }));
   if (minima.length) items.push({ label: "Minimum", color: "#333", mark: "diamond" });
+  let legend: Legend = { kind: "swatch", title: "Compute (FLOPs)", items };
+  if (ramp) {
+    const t = logTicks(rampDomain, 5);
+    const ticks = rampTicksWithEnds("log", rampDomain, t.ticks, t.format, (v) => formatSci(v, 2));
+    legend = {
+      kind: "ramp",
+      title: "Compute (FLOPs)",
+      type: "log",
+      domain: rampDomain,
+      color: rampColor,
+      ticks: ticks.ticks,
+      format: ticks.format,
+    };
+  }
   const xs = [...data.points.map((p) => p.params), ...curves.map((c) => c.params)];
   const ys = [...data.points.map((p) => p.loss), ...minima.map((m) => m.loss)];
   return renderFigure(
     name,
     options,
-    { kind: "swatch", title: "Compute (FLOPs)", items },
+    legend,
     (document, width, height) => [
       panel(document, {
         width,

@@ -45,3 +45,18 @@ Deno.test("isoflopCurves() with fit none draws only the runs", () => {
   const svg = isoflopCurves({ points }, { fit: "none" });
   assert.equal(markGroups(svg, "line").length, 0);
 });
+
+Deno.test("isoflopCurves() shows a colour bar instead of a swatch per budget above 10 budgets", () => {
+  const many = Array.from({ length: 12 }, (_, k) => 10 ** (18 + k / 3)).flatMap((flops) =>
+    [-0.4, 0, 0.4].map((u) => ({ flops, params: 10 ** (8 + u), loss: 3 + u * u }))
+  );
+  const svg = isoflopCurves({ points: many });
+  assert.equal((svg.match(/<stop /g) ?? []).length, 17); // the colour bar's gradient
+  assert.ok(!svg.includes(">Minimum<"));
+  // Bar labels: whole decades plus both ends (10¹⁸ is an end; 10^21.67 is 4.6×10²¹).
+  for (const label of [">10¹⁸<", ">10¹⁹<", ">10²⁰<", ">10²¹<", ">4.6×10²¹<"]) {
+    assert.ok(svg.includes(label), label);
+  }
+  const few = isoflopCurves({ points });
+  assert.ok(!few.includes("<stop ") && few.includes(">Minimum<"));
+});

@@ -70,9 +70,9 @@ export interface LawFitFigureOptions extends FigureOptions {
 
 /**
  * Draw the fitted law against the data: loss against tokens (or compute) on a log x axis,
- * one colour per series (model size), the law as a solid line over the observed range and
- * dashed beyond it (extrapolation), an optional band, and held-out targets as hollow
- * markers with labels.
+ * one colour per series (model size), the law as a solid line over each series' observed
+ * range and dashed outside it (extrapolation to smaller or larger x), an optional band, and
+ * held-out targets as hollow markers with labels.
  *
  * @param data Observed points, fitted curves, targets.
  * @param options Size, title, caption, labels.
@@ -113,32 +113,56 @@ export function lawFit(data: LawFitFigureData, options: LawFitFigureOptions = {}
     ...data.curves.map((c) => c.series),
   ]);
   const colorOf = (k: SeriesKey) => colors.get(k) ?? "#888";
-  const observedMax = new Map<SeriesKey, number>();
+  // Observed range of each series: the law is solid over it and dashed outside (below the
+  // smallest observed x as well as beyond the largest).
+  const observed = new Map<SeriesKey, [number, number]>();
   for (const p of data.points) {
-    observedMax.set(p.series, Math.max(observedMax.get(p.series) ?? -Infinity, p.x));
+    const r = observed.get(p.series);
+    observed.set(p.series, r ? [Math.min(r[0], p.x), Math.max(r[1], p.x)] : [p.x, p.x]);
   }
-  type Row = { series: SeriesKey; x: number; loss: number; part: number };
+  type Row = { series: SeriesKey; x: number; loss: number; part: string };
   const fitted: Row[] = [], extrapolated: Row[] = [];
   const bands: { series: SeriesKey; x: number; lower: number; upper: number }[] = [];
   data.curves.forEach((curve, c) => {
-    const limit = observedMax.get(curve.series) ?? -Infinity;
+    const [min, max] = observed.get(curve.series) ?? [Infinity, -Infinity];
+    const region = (x: number) => (x < min ? "below" : x > max ? "above" : "fit");
+    const rows: { x: number; loss: number }[] = [];
     for (let i = 0; i < curve.x.length; i++) {
       const x = curve.x[i]!, loss = curve.loss[i]!;
-      if (!(x > 0) || !Number.isFinite(loss)) continue;
-      const row = { series: curve.series, x, loss, part: c };
-      if (x <= limit) fitted.push(row);
-      if (x >= limit) extrapolated.push(row);
-      // Join the two parts where the observed range ends between samples.
-      const next = curve.x[i + 1];
-      if (x < limit && next !== undefined && next > limit) {
-        const t = Math.log(limit / x) / Math.log(next / x);
-        const mid = { ...row, x: limit, loss: loss + t * (curve.loss[i + 1]! - loss) };
-        fitted.push(mid);
-        extrapolated.push(mid);
-      }
-      if (curve.lower && curve.upper) {
+      if (x > 0 && Number.isFinite(loss)) rows.push({ x, loss });
+      if (curve.lower && curve.upper && x > 0 && Number.isFinite(loss)) {
         bands.push({ series: curve.series, x, lower: curve.lower[i]!, upper: curve.upper[i]! });
       }
+    }
+    // Where the observed range starts or ends between two samples, add the curve's point there
+    // (interpolated linearly in log x), so that the solid and dashed parts meet.
+    const refined: { x: number; loss: number }[] = [];
+    rows.forEach((row, i) => {
+      refined.push(row);
+      const next = rows[i + 1];
+      if (!next) return;
+      const edges = [min, max].filter((e) => (row.x - e) * (next.x - e) < 0);
+      if (next.x < row.x) edges.reverse();
+      for (const e of edges) {
+        const t = Math.log(e / row.x) / Math.log(next.x / row.x);
+        refined.push({ x: e, loss: row.loss + t * (next.loss - row.loss) });
+      }
+    });
+    const parts = new Map<string, Row[]>();
+    for (const row of refined) {
+      // A point on an edge belongs to the parts on both of its sides.
+      const at = new Set([region(row.x)]);
+      if (row.x === min) at.add("below");
+      if (row.x === max) at.add("above");
+      for (const part of at) {
+        const key = `${c}:${part}`;
+        if (!parts.has(key)) parts.set(key, []);
+        parts.get(key)!.push({ series: curve.series, x: row.x, loss: row.loss, part: key });
+      }
+    }
+    for (const [key, part] of parts) {
+      if (part.length < 2) continue;
+      (key.endsWith(":fit") ? fitted : extrapolated).push(...part);
     }
   });
   const format = options.formatSeries ?? formatSeriesKey;

@@ -56,3 +56,18 @@ Deno.test("lawFit() draws a curve fully dashed when its series has no points", (
   assert.ok(lines[0]!.attributes.includes('stroke-dasharray="5,3"'));
   assert.equal(lines[0]!.shapes.length, 1);
 });
+
+Deno.test("lawFit() draws the law dashed below a series' smallest observed x too", () => {
+  // Observed at 1e10..1e11 only; the curve spans 1e9..1e12.
+  const xs = [1e9, 3e9, 1e10, 3e10, 1e11, 3e11, 1e12];
+  const svg = lawFit({
+    points: [1e10, 3e10, 1e11].map((x) => ({ x, loss: law(1e9, x), series: 1e9 })),
+    curves: [{ series: 1e9, x: xs, loss: xs.map((x) => law(1e9, x)) }],
+  });
+  const [solid, dashed] = markGroups(svg, "line");
+  assert.equal(solid!.shapes.length, 1);
+  assert.equal(dashed!.shapes.length, 2); // below 1e10 and beyond 1e11
+  // The solid part starts and ends exactly at the observed range: 3 samples, 2 segments.
+  const d = svg.split('aria-label="line"')[1]!.match(/<path[^>]*d="([^"]+)"/)![1]!;
+  assert.equal(d.split("L").length, 3);
+});

@@ -6,7 +6,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { checkNonEmpty, checkValue, renderFigure } from "./_common.ts";
-import type { FigureOptions, Legend } from "./_layout.ts";
+import { type FigureOptions, type Legend, textWidth } from "./_layout.ts";
 import { panel } from "./_panel.ts";
 import { formatSeriesKey, seriesColors, type SeriesKey } from "./_series.ts";
 import { extent } from "./_ticks.ts";
@@ -52,9 +52,68 @@ function formatError(e: number): string {
   return (pct < 0 && Number(text) !== 0 ? "−" : "+") + text + "%";
 }
 
+/** A label placed by {@link placeLabels}: which side of its point and its vertical offset. */
+interface PlacedLabel {
+  /** True when the label is left of its point (right-aligned). */
+  left: boolean;
+  /** Offset in px, positive downwards. */
+  dy: number;
+}
+
+/**
+ * Place point labels so that they do not overlap: each label goes beside its point (left of
+ * points in the right half), moved up or down in steps of a line, or to the other side, until
+ * its box overlaps no point and no label placed before it. Positions are in px of the plotting area.
+ */
+function placeLabels(
+  anchors: readonly { px: number; py: number; width: number; preferLeft: boolean }[],
+  lineHeight: number,
+): PlacedLabel[] {
+  // The points themselves are obstacles too, so that no label hides another point.
+  const boxes = anchors.map((a) => ({ x0: a.px - 5, x1: a.px + 5, y0: a.py - 5, y1: a.py + 5 }));
+  const out: PlacedLabel[] = new Array(anchors.length);
+  // Top to bottom, so that stacks grow in a stable direction.
+  const order = anchors.map((_, i) => i).sort((a, b) => anchors[a]!.py - anchors[b]!.py || a - b);
+  const steps = [0, 1, -1, 2, -2, 3, -3, 4, -4];
+  for (const i of order) {
+    const a = anchors[i]!;
+    let chosen: PlacedLabel | undefined;
+    let box = { x0: 0, x1: 0, y0: 0, y1: 0 };
+    for (const left of [a.preferLeft, !a.preferLeft]) {
+      for (const k of steps) {
+        const dy = k * lineHeight;
+        const x0 = left ? a.px - 9 - a.width : a.px + 9;
+        box = {
+          x0,
+          x1: x0 + a.width,
+          y0: a.py + dy - lineHeight / 2,
+          y1: a.py + dy + lineHeight / 2,
+        };
+        const clash = boxes.some((b) =>
+          box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1
+        );
+        if (!clash) {
+          chosen = { left, dy };
+          break;
+        }
+      }
+      if (chosen) break;
+    }
+    if (!chosen) {
+      chosen = { left: a.preferLeft, dy: 0 };
+      const x0 = a.preferLeft ? a.px - 9 - a.width : a.px + 9;
+      box = { x0, x1: x0 + a.width, y0: a.py - lineHeight / 2, y1: a.py + lineHeight / 2 };
+    }
+    boxes.push(box);
+    out[i] = chosen;
+  }
+  return out;
+}
+
 /**
  * Draw predicted against actual values on equal axes with the y = x line, interval bars
- * when given, and each point's signed relative error (predicted − actual) / actual.
+ * when given, and each point's signed relative error (predicted − actual) / actual, with
+ * labels moved apart where they would overlap (e.g. two seeds with the same prediction).
  *
  * @param data Predictions and actual values.
  * @param options Size, title, caption, labels.
@@ -99,9 +158,9 @@ export function predictedVsActual(
     : undefined;
   const all = points.flatMap((p) => [p.actual, p.predicted, p.lower ?? NaN, p.upper ?? NaN]);
   const domain = extent(all, type, 0.12);
-  const labels = points.map((p) => {
+  const labelTexts = points.map((p) => {
     const error = formatError((p.predicted - p.actual) / p.actual);
-    return { ...p, text: p.label ? `${p.label}: ${error}` : error };
+    return p.label ? `${p.label}: ${error}` : error;
   });
   // Labels of points in the right half go to their left, so they stay inside the frame.
   const mid = type === "log" ? Math.sqrt(domain[0] * domain[1]) : (domain[0] + domain[1]) / 2;
@@ -109,6 +168,32 @@ export function predictedVsActual(
   return renderFigure(name, options, legend, (document, width, height) => {
     // Roughly square plotting area (the left margin is wider than the bottom one).
     const side = Math.min(width, height + 20);
+    // Where the labels go, on an estimate of the plotting area (the panel's margins are about
+    // 50 px left, 20 right, 10 top and 46 bottom); labels are then drawn at data positions.
+    const unit = (v: number) =>
+      type === "log"
+        ? (Math.log(v) - Math.log(domain[0])) / (Math.log(domain[1]) - Math.log(domain[0]))
+        : (v - domain[0]) / (domain[1] - domain[0]);
+    const fromUnit = (u: number) =>
+      type === "log"
+        ? domain[0] * (domain[1] / domain[0]) ** u
+        : domain[0] + u * (domain[1] - domain[0]);
+    const innerW = Math.max(1, side - 70), innerH = Math.max(1, height - 56);
+    const placed = placeLabels(
+      points.map((p, i) => ({
+        px: innerW * unit(p.actual),
+        py: innerH * (1 - unit(p.predicted)),
+        width: textWidth(labelTexts[i]!, 11),
+        preferLeft: p.actual > mid,
+      })),
+      13,
+    );
+    const labels = points.map((p, i) => ({
+      ...p,
+      text: labelTexts[i]!,
+      left: placed[i]!.left,
+      labelY: fromUnit(unit(p.predicted) - placed[i]!.dy / innerH),
+    }));
     return [
       panel(
         document,
@@ -141,13 +226,13 @@ export function predictedVsActual(
               strokeWidth: 0.8,
             }),
             ...(options.errorLabels ?? true
-              ? [true, false].map((right) =>
-                Plot.text(labels.filter((l) => (l.actual > mid) === right), {
+              ? [true, false].map((left) =>
+                Plot.text(labels.filter((l) => l.left === left), {
                   x: "actual",
-                  y: "predicted",
+                  y: "labelY",
                   text: "text",
-                  dx: right ? -9 : 9,
-                  textAnchor: right ? "end" : "start",
+                  dx: left ? -9 : 9,
+                  textAnchor: left ? "end" : "start",
                   fontSize: 11,
                   stroke: "white",
                   strokeWidth: 3,

@@ -28,3 +28,24 @@ Deno.test("predictedVsActual() hides error labels when asked", () => {
   const svg = predictedVsActual({ points }, { errorLabels: false });
   assert.ok(!svg.includes("%<"));
 });
+
+Deno.test("predictedVsActual() moves labels apart when points share a prediction", () => {
+  // Two seeds of each target: the same prediction, slightly different actual values.
+  const pairs = [2.45, 2.54, 2.64, 2.76].flatMap((p) => [
+    { actual: p - 0.005, predicted: p },
+    { actual: p + 0.01, predicted: p },
+  ]);
+  const svg = predictedVsActual({ points: pairs });
+  const boxes = [
+    ...svg.matchAll(/<text transform="translate\(([\d.]+),([\d.]+)\)"[^>]*>([+−][^<]*%)</g),
+  ]
+    .map((m) => ({ x: Number(m[1]), y: Number(m[2]), w: 6.5 * m[3]!.length }));
+  assert.equal(boxes.length, 8);
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!, b = boxes[j]!;
+      const apart = Math.abs(a.y - b.y) >= 12 || Math.abs(a.x - b.x) >= Math.max(a.w, b.w);
+      assert.ok(apart, `labels ${i} and ${j} overlap at (${a.x}, ${a.y}) and (${b.x}, ${b.y})`);
+    }
+  }
+});

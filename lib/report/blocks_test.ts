@@ -79,7 +79,7 @@ Deno.test("renderMarkdown() shows each parameter with value, error, interval and
   );
   assert.match(md, /\| alpha \| 0\.34731 \| — \| — \| fixed \|/);
   assert.match(md, /Bootstrap: 4000 resamples by point \(seed 42\), 3999 refits succeeded/);
-  assert.match(md, /- filter\.dropped \(5\): dropped 5 rows/);
+  assert.match(md, /- dropped 5 rows \(5 cases; filter\.dropped\)/); // no data section here
   assert.match(md, /- Warning: E is near the edge of the start grid/);
 });
 
@@ -92,4 +92,74 @@ Deno.test("renderHtml() shows the same tables as Markdown when given the same re
   assert.ok(table && table.type === "table");
   assert.deepEqual(cells, table.rows.flat());
   assert.match(html, /<title>Chinchilla<\/title>/);
+});
+
+const data: NonNullable<ResultsDocument["data"]> = {
+  source: "catalog",
+  dataset: "chinchilla-epoch",
+  table: "fig4",
+  fallback: null,
+  provenance: {
+    dataset: "chinchilla-epoch",
+    files: [{ path: "chinchilla-epoch/fig4.csv", sha256: "ab", rows: 245, origin: "mirror" }],
+  },
+  loaded: { runs: 245, checkpoints: 245, observations: 245 },
+  filtered: { runs: 240, checkpoints: 240, observations: 240 },
+  filters: [{ filters: [{ kind: "dropHighest", count: 5 }], dropped: 5 }],
+  metrics: [],
+  params: null,
+  tokens: null,
+  truth: null,
+};
+
+Deno.test("reportBlocks() lists filter drops under Data and other warnings under Warnings", () => {
+  const md = renderMarkdown({
+    ...doc,
+    data,
+    warnings: [
+      { code: "filter.dropped", message: "drop the 5 highest losses", count: 5 },
+      { code: "isoflop.outside-budgets", message: "runs were left out", count: 88 },
+    ],
+  });
+  const [dataPart, rest] = md.split("## Fit");
+  assert.match(dataPart!, /- Filter: drop the 5 highest losses \(5\)/);
+  assert.match(dataPart!, /- File chinchilla-epoch\/fig4\.csv \(mirror\), 245 rows, sha256 ab/);
+  assert.match(
+    rest!,
+    /## Warnings\n\n- runs were left out \(88 cases; isoflop\.outside-budgets\)\n/,
+  );
+  assert.doesNotMatch(rest!, /highest losses/);
+});
+
+Deno.test("reportBlocks() shows short sources in the comparisons and the full ones as notes", () => {
+  const row = {
+    ours: 1.8172,
+    published: 1.81724,
+    difference: -0.00004,
+    relativeDifference: -2.2e-5,
+    tolerance: 0.001,
+    interval: null,
+    relativeTolerance: null,
+    withinTolerance: true,
+    note: null,
+  };
+  const long = "Besiroglu et al. 2024 (arXiv:2404.10102), notebook: 4500-start grid";
+  const html = renderHtml({
+    ...doc,
+    comparisons: [
+      { ...row, quantity: "fits.a.params.E", source: long },
+      { ...row, quantity: "fits.a.params.A", source: "Hoffmann et al. 2022, Table A9" },
+      { ...row, quantity: "fits.a.params.B", source: long },
+    ],
+  });
+  const cells = [...html.matchAll(/<td class="source">([^<]*)<\/td>/g)].map((m) => m[1]);
+  assert.deepEqual(cells, [
+    "Besiroglu et al. 2024 [1]",
+    "Hoffmann et al. 2022 [2]",
+    "Besiroglu et al. 2024 [1]",
+  ]);
+  assert.match(
+    html,
+    /<ul class="notes">\n<li>\[1\] Besiroglu et al\. 2024 \(arXiv:2404\.10102\), notebook: 4500-start grid<\/li>\n<li>\[2\] Hoffmann et al\. 2022, Table A9<\/li>/,
+  );
 });

@@ -1,12 +1,13 @@
 /**
- * The reports index: `reports/index.html` linking every report, with one table of all
- * comparisons with published values (ours against published, source, difference).
+ * The reports index: `reports/index.html` linking every report, with the comparisons with
+ * published values of each report (ours against published, relative difference, verdict, short
+ * source with the full citation as a numbered note).
  *
  * @module
  */
 
 import { join } from "node:path";
-import { COMPARISON_COLUMNS, comparisonRows } from "./blocks.ts";
+import { COMPARISON_COLUMNS, comparisonRows, FILTER_WARNING, sourceNotes } from "./blocks.ts";
 import { escapeHtml } from "./format.ts";
 import { htmlPage } from "./html.ts";
 import type { ComparisonRow, ResultsDocument } from "./types.ts";
@@ -22,8 +23,13 @@ export interface IndexEntry {
   /** True when the report ran on the synthetic fallback instead of its dataset. */
   fallback: boolean;
   comparisons: ComparisonRow[];
-  /** Number of warnings (summed counts). */
+  /**
+   * Number of distinct warnings, other than the rows filters dropped (those are counted in
+   * `filtered`): a warning met 88 times counts once.
+   */
   warnings: number;
+  /** Observations removed by the report's filter steps. */
+  filtered: number;
 }
 
 /**
@@ -37,9 +43,13 @@ export interface IndexEntry {
  *   toolkit: { name: "t", version: "0" },
  *   pipeline: { name: "q", title: "Q", description: null, seed: 0 },
  *   data: null, fits: {}, allocations: {}, isoflops: {}, evaluations: {}, comparisons: [],
- *   figures: [], warnings: [{ code: "x", message: "y", count: 3 }], spec: null,
+ *   figures: [], spec: null, warnings: [
+ *     { code: "fit.at-bound", message: "y", count: 3 },
+ *     { code: "filter.dropped", message: "dropped checkpoints before the end", count: 440 },
+ *   ],
  * });
- * assert.equal(e.warnings, 3);
+ * assert.equal(e.warnings, 1);
+ * assert.equal(e.filtered, 0); // counted from the data summary's filter steps (none here)
  * assert.equal(e.fallback, false);
  * ```
  */
@@ -51,7 +61,8 @@ export function indexEntry(dir: string, results: ResultsDocument): IndexEntry {
     description: results.pipeline.description,
     fallback: results.data?.fallback != null,
     comparisons: results.comparisons,
-    warnings: results.warnings.reduce((s, w) => s + w.count, 0),
+    warnings: results.warnings.filter((w) => w.code !== FILTER_WARNING).length,
+    filtered: (results.data?.filters ?? []).reduce((s, f) => s + f.dropped, 0),
   };
 }
 
@@ -95,7 +106,7 @@ export async function collectReports(reportsDir: string): Promise<IndexEntry[]> 
  * import { renderIndex } from "./write_index.ts";
  * const html = renderIndex([{
  *   dir: "chinchilla", name: "chinchilla", title: "Chinchilla", description: null,
- *   fallback: false, warnings: 0,
+ *   fallback: false, warnings: 0, filtered: 0,
  *   comparisons: [{
  *     quantity: "fits.f.params.E", ours: 1.8172, published: 1.81724, source: "Epoch",
  *     difference: -0.00004, relativeDifference: -2.2e-5, tolerance: null,
@@ -103,7 +114,9 @@ export async function collectReports(reportsDir: string): Promise<IndexEntry[]> 
  *   }],
  * }]);
  * assert.match(html, /<a href="chinchilla\/report.html">Chinchilla<\/a>/);
- * assert.match(html, /<td>fits.f.params.E<\/td>/);
+ * assert.match(html, /<td class="quantity">fits.f.params.E<\/td>/);
+ * assert.match(html, /<td class="source">Epoch \[1\]<\/td>/);
+ * assert.match(html, /<li>\[1\] Epoch<\/li>/);
  * ```
  */
 export function renderIndex(entries: readonly IndexEntry[]): string {
@@ -116,39 +129,68 @@ export function renderIndex(entries: readonly IndexEntry[]): string {
       const flags: string[] = [];
       if (e.fallback) flags.push("<strong>synthetic fallback data</strong>");
       if (e.warnings > 0) flags.push(`${e.warnings} warning${e.warnings === 1 ? "" : "s"}`);
+      if (e.filtered > 0) {
+        flags.push(`${e.filtered} observation${e.filtered === 1 ? "" : "s"} filtered out`);
+      }
       parts.push(
         `<li><a href="${escapeHtml(href)}">${escapeHtml(e.title)}</a>${
           e.description ? ` — ${escapeHtml(e.description)}` : ""
-        }${flags.length ? ` (${flags.join(", ")})` : ""}</li>`,
+        }${flags.length ? ` (${flags.join("; ")})` : ""}</li>`,
       );
     }
     parts.push("</ul>");
   }
-  const all = entries.flatMap((e) => e.comparisons.map((c) => ({ e, c })));
-  if (all.length > 0) {
+  const withComparisons = entries.filter((e) => e.comparisons.length > 0);
+  if (withComparisons.length > 0) {
     parts.push("<h2>All comparisons with published values</h2>");
-    const columns = ["Report", ...COMPARISON_COLUMNS];
-    const right = new Set(["Ours", "Published", "Difference", "Relative"]);
-    const cls = (c: string) => (right.has(c) ? ' class="num"' : "");
-    parts.push(
-      `<table>\n<thead><tr>${
-        columns.map((c) => `<th${cls(c)}>${escapeHtml(c)}</th>`).join("")
-      }</tr></thead>\n<tbody>`,
-    );
-    for (const { e, c } of all) {
-      const [row] = comparisonRows([c]);
-      const report = `<a href="${escapeHtml(`${encodeURIComponent(e.dir)}/report.html`)}">${
-        escapeHtml(e.name)
-      }</a>${e.fallback ? " (synthetic fallback)" : ""}`;
+    // One table per report, with short source labels ("Besiroglu et al. 2024 [1]") so rows
+    // stay one line high, and the full sources as numbered notes under it. The difference
+    // column is left out here (each report has it): the relative difference and the verdict
+    // read at a glance.
+    const columns = COMPARISON_COLUMNS.filter((c) => c !== "Difference");
+    const keep = COMPARISON_COLUMNS.map((c) => c !== "Difference");
+    const right = new Set(["Ours", "Published", "Relative"]);
+    const cls = (c: string) =>
+      right.has(c)
+        ? ' class="num"'
+        : c === "Quantity"
+        ? ' class="quantity"'
+        : c === "Within tolerance"
+        ? ' class="verdict"'
+        : c === "Source"
+        ? ' class="source"'
+        : "";
+    for (const e of withComparisons) {
+      const href = escapeHtml(`${encodeURIComponent(e.dir)}/report.html`);
       parts.push(
-        `<tr><td>${report}</td>${
-          row.map((v, i) => `<td${cls(COMPARISON_COLUMNS[i])}>${escapeHtml(v)}</td>`).join("")
-        }</tr>`,
+        `<h3><a href="${href}">${escapeHtml(e.title)}</a>${
+          e.fallback ? " (<strong>synthetic fallback data</strong>)" : ""
+        }</h3>`,
+      );
+      parts.push(
+        `<div class="table"><table>\n<thead><tr>${
+          columns.map((c) => `<th${cls(c)}>${escapeHtml(c)}</th>`).join("")
+        }</tr></thead>\n<tbody>`,
+      );
+      const sources = sourceNotes(e.comparisons.map((c) => c.source));
+      comparisonRows(e.comparisons).forEach((row, k) => {
+        row[row.length - 1] = sources.labels[k]!;
+        const cells = row.filter((_, i) => keep[i]);
+        parts.push(
+          `<tr>${
+            cells.map((v, i) => `<td${cls(columns[i]!)}>${escapeHtml(v)}</td>`).join("")
+          }</tr>`,
+        );
+      });
+      parts.push("</tbody>\n</table></div>");
+      parts.push(
+        `<ul class="notes">\n${
+          sources.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("\n")
+        }\n</ul>`,
       );
     }
-    parts.push("</tbody>\n</table>");
   }
-  return htmlPage("Scaling-law reports", parts.join("\n"));
+  return htmlPage("Scaling-law reports", parts.join("\n"), { wide: true });
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { collectReports, renderIndex, writeIndex } from "./write_index.ts";
+import { collectReports, indexEntry, renderIndex, writeIndex } from "./write_index.ts";
 import type { ResultsDocument } from "./types.ts";
 
 function doc(name: string, fallback: boolean): ResultsDocument {
@@ -64,14 +64,17 @@ Deno.test("writeIndex() links every report and tabulates all comparisons when re
       /<a href="a\/report.html">Title a<\/a> \(<strong>synthetic fallback data<\/strong>\)/,
     );
     assert.match(html, /<a href="b\/report.html">Title b<\/a><\/li>/);
-    const rows = html.match(/<tr><td><a href="[ab]\/report.html">/g) ?? [];
-    assert.equal(rows.length, 2);
+    // One table per report under a heading linking it; no difference column in the index.
+    assert.match(html, /<h3><a href="a\/report.html">Title a<\/a> \(<strong>synthetic fallback/);
+    assert.match(html, /<h3><a href="b\/report.html">Title b<\/a><\/h3>/);
+    assert.equal((html.match(/<table>/g) ?? []).length, 2);
+    assert.doesNotMatch(html, /<th[^>]*>Difference</);
     assert.match(
       html,
-      /<td>fits.a.params.E<\/td><td class="num">1.8<\/td><td class="num">1.81724<\/td>/,
+      /<td class="quantity">fits.a.params.E<\/td><td class="num">1.8<\/td><td class="num">1.81724<\/td><td class="num">-0.95%<\/td><td class="verdict">NO<\/td><td class="source">Epoch &lt;2024&gt; \[1\]<\/td>/,
     );
-    assert.match(html, /Epoch &lt;2024&gt;/);
-    assert.match(html, /<td>NO<\/td>/);
+    assert.match(html, /<li>\[1\] Epoch &lt;2024&gt;<\/li>/);
+    assert.match(html, /<body class="wide">/);
     assert.doesNotMatch(html, /<script|https?:/);
   } finally {
     await Deno.remove(root, { recursive: true });
@@ -81,4 +84,32 @@ Deno.test("writeIndex() links every report and tabulates all comparisons when re
 Deno.test("collectReports() returns no entries when the folder does not exist", async () => {
   assert.deepEqual(await collectReports("/tmp/h8-no-such-reports-dir"), []);
   assert.match(renderIndex([]), /No reports yet/);
+});
+
+Deno.test("renderIndex() counts distinct warnings and filtered observations separately", () => {
+  const results = doc("q", false);
+  results.data = {
+    source: "synthetic",
+    dataset: null,
+    table: null,
+    fallback: null,
+    provenance: { files: [] },
+    loaded: { runs: 48, checkpoints: 480, observations: 480 },
+    filtered: { runs: 40, checkpoints: 40, observations: 40 },
+    filters: [{ filters: [{ kind: "final" }, { kind: "runs", smallest: 5 }], dropped: 440 }],
+    metrics: [],
+    params: null,
+    tokens: null,
+    truth: null,
+  };
+  results.warnings = [
+    { code: "filter.dropped", message: "dropped checkpoints before the end", count: 432 },
+    { code: "filter.dropped", message: "dropped runs not selected", count: 8 },
+    { code: "isoflop.outside-budgets", message: "runs were left out", count: 88 },
+    { code: "fit.diagnostic", message: "many local optima", count: 1 },
+  ];
+  const entry = indexEntry("q", results);
+  assert.equal(entry.warnings, 2);
+  assert.equal(entry.filtered, 440);
+  assert.match(renderIndex([entry]), /\(2 warnings; 440 observations filtered out\)<\/li>/);
 });
