@@ -534,7 +534,15 @@ export const CATALOG: readonly CatalogEntry[] = [
           flops: "flops",
           metric: "metric",
           value: "value",
-          fields: ["source", "family", "arch", "params_kind", "tokens_unit", "original_paper"],
+          fields: [
+            "source",
+            "family",
+            "arch",
+            "params_kind",
+            "tokens_unit",
+            "original_paper",
+            "epochs",
+          ],
           where: {
             source: [
               "bimix",
@@ -579,7 +587,8 @@ export const CATALOG: readonly CatalogEntry[] = [
           "gpt3_extracted holds digitised curves with several y values at the same x " +
           "(2,835 repeated (model, tokens, metric) keys): they are averaged " +
           '(onDuplicate: "mean") with a counted warning. Models without a scaled_set have ' +
-          "no family. `flops` is empty where the source gives none.",
+          "no family. `flops` is empty where the source gives none. The run field `epochs` " +
+          "(datablations: planned epochs of the run) gives unique tokens as D/epochs.",
       },
       {
         name: "revisiting",

@@ -2,8 +2,9 @@
  * `deno task fit`: fit a scaling law to a table from the command line.
  *
  * ```
- * deno task fit <data.csv> --law <name|expression> --y <column>
+ * deno task fit <data.csv> --law <name|expression> --y <column or glob> [--y ...]
  *   [--x <input>=<column or expression> ...] [--param <name>=<start>[:<min>:<max>] ...]
+ *   [--fix <name>=<value> ...]
  *   [--loss huber:<delta>|huber|squared|absolute] [--space log|linear]
  *   [--starts grid|default|<n>] [--drop-highest <k>] [--bootstrap <n>] [--group <column>]
  *   [--seed <s>] [--predict <points.csv>] [--json]
@@ -11,15 +12,24 @@
  *
  * Law inputs map to columns of the same name, else to the canonical columns (N ← params,
  * D ← tokens, C ← flops, U ← unique_tokens); `--x` overrides, and its value may be an
- * expression over columns (`--x N=params-vocab*width`). `--drop-highest k` drops the rows with
+ * expression over columns (`--x N=params-vocab*width`, `--x U=tokens/epochs`). The `--x` input
+ * names also shape laws whose inputs depend on the data: `data-mixing` has one input per mapped
+ * domain proportion `r1 … rM` (without `--x`, one per column named r1, r2, …). `--fix k=1`
+ * holds a parameter at a value (`q_min` of `direct`, `k` of `data-mixing` when the proportions
+ * sum to 1). `--drop-highest k` drops the rows with
  * the k highest targets (keeps y below the k-th largest, as Epoch AI's Chinchilla refit does).
  * `--bootstrap n` adds percentile intervals from n resamples (whole groups with `--group`).
+ *
+ * Several outputs: `--y` may be given several times, and each value may be a glob (`*` matches
+ * any characters, `/` included: `--y 'ce_loss/*'`). The same law is then fitted to each
+ * matched column separately (one law per target domain for `data-mixing`), in column order.
  *
  * With `--json`, stdout is exactly one JSON object
  * `{"law", "params", "objective", "converged", "n", "r2", "seconds"}`, plus `"ci"` after
  * `--bootstrap` and `"predictions"` (in the row order of the `--predict` file) after `--predict`.
- * Otherwise a readable report. Progress goes to stderr. Bad input prints one line on stderr
- * and exits with code 2, with nothing on stdout.
+ * With several `--y` or a glob, it is `{"law", "outputs": {<column>: <that object>, ...},
+ * "seconds"}`. Otherwise a readable report (one per output). Progress goes to stderr. Bad input
+ * prints one line on stderr and exits with code 2, with nothing on stdout.
  *
  * @module
  */
@@ -43,11 +53,43 @@ export const CANONICAL_COLUMNS: Readonly<Record<string, string>> = {
   U: "unique_tokens",
 };
 
-const USAGE =
-  "deno task fit <data.csv> --law <name|expression> --y <column> [--x <input>=<column>] " +
-  "[--param <name>=<start>[:<min>:<max>]] [--loss huber:<delta>|squared|absolute] " +
+const USAGE = "deno task fit <data.csv> --law <name|expression> --y <column or glob> [--y ...] " +
+  "[--x <input>=<column or expression>] [--param <name>=<start>[:<min>:<max>]] " +
+  "[--fix <name>=<value>] [--loss huber:<delta>|squared|absolute] " +
   "[--space log|linear] [--starts grid|default|<n>] [--drop-highest <k>] [--bootstrap <n>] " +
   "[--group <column>] [--seed <s>] [--predict <points.csv>] [--json]";
+
+/** Full help of `--help`: the usage and what each option does. */
+export const FIT_HELP = `Usage: ${USAGE}
+
+Fit a scaling law to a table (CSV, TSV, JSON or JSONL) and print the parameters.
+
+  --law NAME|EXPR     a registered law (list: deno task laws) or an expression such as
+                      "E + A/N^alpha + B/D^beta"
+  --y COLUMN|GLOB     the target column; repeat it, or use a glob ('ce_loss/*', '*' matches any
+                      characters), to fit the same law to each output column separately
+                      (data-mixing: one law per target domain); the report then has one
+                      section per output and --json prints {"law", "outputs": {column: {...}}}
+  --x INPUT=COLUMN    map a law input to a column or an expression over columns
+                      (--x Nv=vocab_size*embed_dim, --x U=tokens/epochs); default: the column
+                      named like the input, else params (N), tokens (D), flops (C),
+                      unique_tokens (U); data-mixing takes one input per mapped r1 ... rM
+  --param P=S[:LO:HI] start value and bounds of a parameter
+  --fix P=VALUE       hold a parameter at a value (data-mixing k=1 when proportions sum to 1)
+  --loss L            huber:<delta> (default huber:0.001), huber, squared or absolute
+  --space S           log (default; residuals of log y, y > 0) or linear
+  --starts S          default, grid (the law's full start grid) or a number of random starts
+  --drop-highest K    drop the rows with the K largest targets
+  --bootstrap N       percentile intervals from N resamples (whole groups with --group COLUMN)
+  --seed S            seed of starts and resamples (default 0)
+  --predict FILE      predict at the rows of FILE (same input columns)
+  --json              one JSON object on stdout:
+                      {"law", "params", "objective", "converged", "n", "r2", "seconds"}
+
+Example: deno task fit runs.csv --law chinchilla --y loss --x N=params --x D=tokens --json`;
+
+/** `--help` was given: print {@link FIT_HELP} on stdout and exit 0. */
+class HelpRequest extends Error {}
 
 /** A problem with the command line or its inputs: printed as one line, exit code 2. */
 class UsageError extends Error {
@@ -61,7 +103,10 @@ class UsageError extends Error {
 export interface FitCommand {
   data: string;
   law: string;
+  /** The first `--y`. */
   y: string;
+  /** Every `--y`, in order: column names or globs (`*` matches any characters). */
+  outputs: string[];
   x: Record<string, string>;
   params: Record<string, ParamOptions>;
   loss: "huber" | "squared" | "absolute";
@@ -126,9 +171,10 @@ export function parseFitCommand(args: string[]): FitCommand {
       strict: true,
       options: {
         law: { type: "string" },
-        y: { type: "string" },
+        y: { type: "string", multiple: true },
         x: { type: "string", multiple: true },
         param: { type: "string", multiple: true },
+        fix: { type: "string", multiple: true },
         loss: { type: "string" },
         space: { type: "string" },
         starts: { type: "string" },
@@ -146,7 +192,7 @@ export function parseFitCommand(args: string[]): FitCommand {
     throw new UsageError(`Cannot parse the command line: ${msg}; usage: ${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.help) throw new UsageError(`Usage: ${USAGE}`);
+  if (values.help) throw new HelpRequest(FIT_HELP);
   if (positionals.length !== 1) {
     throw new UsageError(
       `Cannot parse the command line: ${positionals.length} data files given; expected one; usage: ${USAGE}`,
@@ -155,8 +201,15 @@ export function parseFitCommand(args: string[]): FitCommand {
   if (values.law === undefined || values.law.trim() === "") {
     throw new UsageError(`Cannot fit: --law is missing; expected a law name or an expression`);
   }
-  if (values.y === undefined || values.y === "") {
-    throw new UsageError(`Cannot fit: --y is missing; expected the target column`);
+  const outputs = values.y ?? [];
+  if (outputs.length === 0 || outputs.some((y) => y.trim() === "")) {
+    throw new UsageError(
+      `Cannot fit: --y is ${outputs.length === 0 ? "missing" : "empty"}; expected the target ` +
+        `column (or a glob such as 'loss/*')`,
+    );
+  }
+  if (new Set(outputs).size !== outputs.length) {
+    throw new UsageError(`Cannot use --y: a column is given twice; expected each --y once`);
   }
   const x: Record<string, string> = {};
   for (const item of values.x ?? []) {
@@ -201,6 +254,16 @@ export function parseFitCommand(args: string[]): FitCommand {
     }
     params[name] = opt;
   }
+  for (const item of values.fix ?? []) {
+    const [name, text] = splitAssignment("--fix", item, "<name>=<value>");
+    if (name in params) {
+      throw new UsageError(
+        `Cannot use --fix ${quote(item)}: ${quote(name)} is also set by --param or --fix; ` +
+          `expected one setting per parameter`,
+      );
+    }
+    params[name] = { fixed: parseNumber(`--fix ${name}`, text, "a value") };
+  }
   let loss: FitCommand["loss"] = "huber";
   let huberDelta: number | undefined;
   if (values.loss !== undefined) {
@@ -241,7 +304,8 @@ export function parseFitCommand(args: string[]): FitCommand {
   return {
     data: positionals[0],
     law: values.law,
-    y: values.y,
+    y: outputs[0],
+    outputs,
     x,
     params,
     loss,
@@ -270,13 +334,30 @@ function expressionNames(text: string): string[] {
   return names;
 }
 
+const DOMAIN_INPUT = /^r[1-9][0-9]*$/;
+
+/**
+ * Input names that shape a registered law: the `--x` names; for `data-mixing` without a mapped
+ * domain proportion, the columns named r1, r2, ... of the table.
+ */
+function registryInputs(cmd: FitCommand, columns: readonly string[]): string[] | undefined {
+  const names = Object.keys(cmd.x);
+  if (cmd.law.trim().toLowerCase() === "data-mixing" && !names.some((n) => DOMAIN_INPUT.test(n))) {
+    names.push(...columns.filter((c) => DOMAIN_INPUT.test(c)));
+  }
+  return names.length > 0 ? names : undefined;
+}
+
 /** Resolve the law: registry name, or expression with the mapped and conventional inputs. */
-function resolveLaw(cmd: FitCommand): Law {
+function resolveLaw(cmd: FitCommand, columns: readonly string[]): Law {
   const text = cmd.law.trim();
-  const registered = listLaws().some((l) => l.name.toLowerCase() === text.toLowerCase());
+  const registered = text.toLowerCase() === "data-mixing" ||
+    listLaws().some((l) => l.name.toLowerCase() === text.toLowerCase());
   let law: Law;
-  if (registered) law = getLaw(text);
-  else {
+  if (registered) {
+    const inputs = registryInputs(cmd, columns);
+    law = inputs ? getLaw(text, { inputs }) : getLaw(text);
+  } else {
     const names = expressionNames(text);
     const inputs = names.filter((n) => DEFAULT_INPUTS.includes(n) || n in cmd.x);
     law = inputs.length > 0 ? getLaw(text, { inputs }) : getLaw(text);
@@ -383,15 +464,54 @@ function inputColumns(law: Law, table: RawTable, cmd: FitCommand): Record<string
   return out;
 }
 
-/** Build the fit data from the main table. */
-function fitData(law: Law, table: RawTable, cmd: FitCommand): FitData {
-  if (!table.columns.includes(cmd.y)) {
-    throw new UsageError(
-      `Cannot use --y ${quote(cmd.y)}: ${tableName(table)} has no such column; expected one of ${
-        table.columns.map((c) => quote(c)).join(", ")
-      }`,
-    );
+/** Whether any `--y` is a glob (the JSON output is then keyed by column). */
+function hasGlob(outputs: readonly string[]): boolean {
+  return outputs.some((y) => y.includes("*"));
+}
+
+/** Whether `text` matches `pattern`, in which `*` matches any characters (`/` included). */
+function globMatch(pattern: string, text: string): boolean {
+  const parts = pattern.split("*");
+  if (parts.length === 1) return pattern === text;
+  const first = parts[0], last = parts[parts.length - 1];
+  if (text.length < first.length + last.length) return false;
+  if (!text.startsWith(first) || !text.endsWith(last)) return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
   }
+  return true;
+}
+
+/**
+ * The output columns: every `--y` in order, globs expanded in table column order, each column
+ * once.
+ */
+function outputColumns(cmd: FitCommand, table: RawTable): string[] {
+  const out: string[] = [];
+  for (const y of cmd.outputs) {
+    const matched = y.includes("*")
+      ? table.columns.filter((c) => globMatch(y, c))
+      : table.columns.includes(y)
+      ? [y]
+      : [];
+    if (matched.length === 0) {
+      throw new UsageError(
+        `Cannot use --y ${quote(y)}: ${tableName(table)} has no ${
+          y.includes("*") ? "column matching it" : "such column"
+        }; expected one of ${table.columns.map((c) => quote(c)).join(", ")}`,
+      );
+    }
+    for (const c of matched) if (!out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
+/** Build the fit data of one output column from the main table. */
+function fitData(law: Law, table: RawTable, cmd: FitCommand, yColumn: string): FitData {
   if (cmd.group !== undefined && !table.columns.includes(cmd.group)) {
     throw new UsageError(
       `Cannot use --group ${quote(cmd.group)}: ${
@@ -400,7 +520,7 @@ function fitData(law: Law, table: RawTable, cmd: FitCommand): FitData {
     );
   }
   const inputs = inputColumns(law, table, cmd);
-  const y = numericColumn(table, cmd.y);
+  const y = numericColumn(table, yColumn);
   let keep = Array.from(y, (_, i) => i);
   if (cmd.dropHighest > 0) {
     if (cmd.dropHighest >= y.length) {
@@ -549,6 +669,79 @@ function report(
   return lines.join("\n");
 }
 
+/** Fit, bootstrap and predict one output column; its JSON object and its text report. */
+async function fitOutput(
+  law: Law,
+  main: RawTable,
+  cmd: FitCommand,
+  column: string,
+  predictInputs: Record<string, Float64Array> | undefined,
+  labelled: boolean,
+): Promise<{ json: Record<string, unknown>; text: string }> {
+  const t0 = performance.now();
+  const data = fitData(law, main, cmd, column);
+  const options: FitOptions = {
+    loss: cmd.loss,
+    space: cmd.space,
+    starts: cmd.starts,
+    seed: cmd.seed,
+    params: cmd.params,
+    ...(cmd.huberDelta !== undefined ? { huberDelta: cmd.huberDelta } : {}),
+  };
+  const suffix = labelled ? ` ${column}` : "";
+  const long = cmd.starts === "grid" || (typeof cmd.starts === "number" && cmd.starts >= 64);
+  const fitProgress = long ? progressReporter(`fit${suffix}`) : undefined;
+  let result: FitResult;
+  try {
+    result = await fit(law, data, { ...options, onProgress: fitProgress?.update });
+  } finally {
+    fitProgress?.end();
+  }
+  let boot: BootstrapResult | undefined;
+  if (cmd.bootstrap > 0) {
+    const bar = progressReporter(`bootstrap${suffix}`);
+    const { seed: _seed, starts: _starts, ...refit } = options;
+    try {
+      boot = await bootstrap(law, data, {
+        resamples: cmd.bootstrap,
+        seed: cmd.seed,
+        by: cmd.group !== undefined ? "group" : "point",
+        fit: refit,
+        estimate: result,
+        onProgress: bar.update,
+      });
+    } finally {
+      bar.end();
+    }
+  }
+  let predictions: number[] | undefined;
+  if (predictInputs) {
+    const m = Object.values(predictInputs)[0]?.length ?? 0;
+    const out = new Float64Array(m);
+    const p = Float64Array.from(law.params, (s) => result.params[s.name].value);
+    law.predict(law.inputs.map((s) => predictInputs[s.name]), p, out);
+    predictions = Array.from(out);
+  }
+  const json: Record<string, unknown> = {
+    law: law.name,
+    params: Object.fromEntries(law.params.map((s) => [s.name, result.params[s.name].value])),
+    objective: result.objective,
+    converged: result.converged,
+    n: result.n,
+    r2: result.r2,
+    seconds: (performance.now() - t0) / 1000,
+  };
+  if (boot) json.ci = boot.intervals;
+  if (predictions) json.predictions = predictions;
+  const text = report(
+    law,
+    result,
+    boot,
+    predictions && { inputs: predictInputs!, values: predictions },
+  );
+  return { json, text };
+}
+
 /**
  * Run the command. Returns the exit code (0 success, 2 bad input, 1 unexpected failure).
  *
@@ -558,75 +751,36 @@ export async function runFitCommand(args: string[]): Promise<number> {
   const t0 = performance.now();
   try {
     const cmd = parseFitCommand(args);
-    const law = resolveLaw(cmd);
     const main = await readTable(cmd.data);
-    const data = fitData(law, main, cmd);
+    const law = resolveLaw(cmd, main.columns);
+    const columns = outputColumns(cmd, main);
     let predictInputs: Record<string, Float64Array> | undefined;
     if (cmd.predict !== undefined) {
       predictInputs = inputColumns(law, await readTable(cmd.predict), cmd);
     }
-    const options: FitOptions = {
-      loss: cmd.loss,
-      space: cmd.space,
-      starts: cmd.starts,
-      seed: cmd.seed,
-      params: cmd.params,
-      ...(cmd.huberDelta !== undefined ? { huberDelta: cmd.huberDelta } : {}),
-    };
-    const long = cmd.starts === "grid" || (typeof cmd.starts === "number" && cmd.starts >= 64);
-    const fitProgress = long ? progressReporter("fit") : undefined;
-    let result: FitResult;
-    try {
-      result = await fit(law, data, { ...options, onProgress: fitProgress?.update });
-    } finally {
-      fitProgress?.end();
-    }
-    let boot: BootstrapResult | undefined;
-    if (cmd.bootstrap > 0) {
-      const bar = progressReporter("bootstrap");
-      const { seed: _seed, starts: _starts, ...refit } = options;
-      try {
-        boot = await bootstrap(law, data, {
-          resamples: cmd.bootstrap,
-          seed: cmd.seed,
-          by: cmd.group !== undefined ? "group" : "point",
-          fit: refit,
-          estimate: result,
-          onProgress: bar.update,
-        });
-      } finally {
-        bar.end();
-      }
-    }
-    let predictions: number[] | undefined;
-    if (predictInputs) {
-      const m = Object.values(predictInputs)[0]?.length ?? 0;
-      const out = new Float64Array(m);
-      const p = Float64Array.from(law.params, (s) => result.params[s.name].value);
-      law.predict(law.inputs.map((s) => predictInputs![s.name]), p, out);
-      predictions = Array.from(out);
+    const several = cmd.outputs.length > 1 || hasGlob(cmd.outputs);
+    const results: Record<string, Record<string, unknown>> = {};
+    const reports: string[] = [];
+    for (const column of columns) {
+      const out = await fitOutput(law, main, cmd, column, predictInputs, several);
+      results[column] = out.json;
+      reports.push(several ? `== Output: ${column}\n\n${out.text}` : out.text);
     }
     const seconds = (performance.now() - t0) / 1000;
     if (cmd.json) {
-      const json: Record<string, unknown> = {
-        law: law.name,
-        params: Object.fromEntries(law.params.map((s) => [s.name, result.params[s.name].value])),
-        objective: result.objective,
-        converged: result.converged,
-        n: result.n,
-        r2: result.r2,
-        seconds,
-      };
-      if (boot) json.ci = boot.intervals;
-      if (predictions) json.predictions = predictions;
+      const json = several
+        ? { law: law.name, outputs: results, seconds }
+        : { ...results[columns[0]], seconds };
       console.log(JSON.stringify(json));
     } else {
-      console.log(
-        report(law, result, boot, predictions && { inputs: predictInputs!, values: predictions }),
-      );
+      console.log(reports.join("\n\n"));
     }
     return 0;
   } catch (err) {
+    if (err instanceof HelpRequest) {
+      console.log(err.message);
+      return 0;
+    }
     if (
       err instanceof UsageError || err instanceof InputError || err instanceof DataError ||
       err instanceof RangeError || err instanceof TypeError

@@ -30,6 +30,16 @@ export interface MinTokensFilter {
 }
 
 /**
+ * Drop checkpoints that have seen more than `tokens` tokens: the early part of training curves,
+ * to fit on it and extrapolate to the rest.
+ */
+export interface MaxTokensFilter {
+  kind: "maxTokens";
+  /** Largest number of tokens kept (> 0). */
+  tokens: number;
+}
+
+/**
  * Drop the first `fraction` of each run (OLMo's `skip_perc`, 10%).
  * `by: "count"` drops the first ⌊fraction · n⌋ of the run's n checkpoints;
  * `by: "tokens"` drops checkpoints with tokens < fraction · (tokens of the final checkpoint).
@@ -152,6 +162,7 @@ export interface AtComputeFilter {
 export type FilterSpec =
   | FinalFilter
   | MinTokensFilter
+  | MaxTokensFilter
   | SkipFractionFilter
   | LastFractionFilter
   | EveryKFilter
@@ -192,6 +203,7 @@ export interface ApplyFiltersResult {
 const KINDS = [
   "final",
   "minTokens",
+  "maxTokens",
   "skipFraction",
   "lastFraction",
   "everyK",
@@ -234,6 +246,8 @@ export function describeFilter(spec: FilterSpec, defaultMetric = "loss"): string
       return "keep the final checkpoint of each run";
     case "minTokens":
       return `keep checkpoints with at least ${num(spec.tokens)} tokens`;
+    case "maxTokens":
+      return `keep checkpoints with at most ${num(spec.tokens)} tokens`;
     case "skipFraction":
       return `drop the first ${pct(spec.fraction)} of each run (by ${spec.by ?? "count"})`;
     case "lastFraction":
@@ -323,6 +337,7 @@ function checkSpec(spec: FilterSpec, at: string): void {
   }
   switch (spec.kind) {
     case "minTokens":
+    case "maxTokens":
       checkNumber(at, "tokens", spec.tokens, 0);
       break;
     case "skipFraction":
@@ -512,6 +527,13 @@ function minTokens(ladder: Ladder, spec: MinTokensFilter, filter: string): Step 
   const keep = new Uint8Array(tokens.length);
   for (let c = 0; c < tokens.length; c++) keep[c] = tokens[c] >= spec.tokens ? 1 : 0;
   return keepCheckpoints(ladder, keep, filter, `checkpoints before ${num(spec.tokens)} tokens`);
+}
+
+function maxTokens(ladder: Ladder, spec: MaxTokensFilter, filter: string): Step {
+  const { tokens } = ladder.checkpoints;
+  const keep = new Uint8Array(tokens.length);
+  for (let c = 0; c < tokens.length; c++) keep[c] = tokens[c] <= spec.tokens ? 1 : 0;
+  return keepCheckpoints(ladder, keep, filter, `checkpoints after ${num(spec.tokens)} tokens`);
 }
 
 /** Relative tolerance for products such as 0.3 × 10 (= 3.0000000000000004) at a cut. */
@@ -1057,6 +1079,9 @@ export function applyFilters(
         break;
       case "minTokens":
         step = minTokens(current, spec, filter);
+        break;
+      case "maxTokens":
+        step = maxTokens(current, spec, filter);
         break;
       case "skipFraction":
       case "lastFraction":
