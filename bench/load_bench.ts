@@ -1,6 +1,6 @@
 /**
  * Load benchmark: the 97,098-row hitchhiker-colpret observations (with models.csv joined for
- * params and family) through `loadLadder`, against a Python baseline that reads the same file
+ * params and family) through the dataset catalog (`loadDataset`), against a Python baseline that reads the same file
  * into columns with the `csv` module and converts the numeric columns to float.
  *
  * Prints one JSON object `{ rows, seconds, baseline_seconds, ratio }` to stdout (ratio =
@@ -14,30 +14,7 @@
 
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadLadder } from "../lib/data/load.ts";
-import type { ColumnMapping } from "../lib/data/schema.ts";
-
-/**
- * The mapping of hitchhiker-colpret's long observations.csv with models.csv as the runs table.
- * `drop: ["missing"]` skips the 11 revisiting_* models whose params are empty in models.csv;
- * `onDuplicate: "mean"` averages the repeated (run, tokens, metric) points of the digitised
- * gpt3_extracted curves and the repeated rows of revisiting_lang.
- */
-export const HITCHHIKER_MAPPING: ColumnMapping = {
-  run: ["source", "model"],
-  family: "scaled_set",
-  seed: "seed",
-  dataset: "data",
-  params: "params",
-  step: "step",
-  tokens: "tokens",
-  flops: "flops",
-  metric: "metric",
-  value: "value",
-  fields: ["family", "arch", "params_kind", "tokens_unit", "epochs"],
-  drop: ["missing"],
-  onDuplicate: "mean",
-};
+import { loadDataset } from "../lib/data/catalog.ts";
 
 /** The data directory: `SCALING_DATA_DIR` or `<repo>/../shared/data`. */
 export function dataDir(): string {
@@ -81,9 +58,8 @@ if (import.meta.main) {
   const dir = join(dataDir(), "hitchhiker-colpret");
   const obsPath = join(dir, "observations.csv");
   const t0 = performance.now();
-  const ladder = await loadLadder(obsPath, HITCHHIKER_MAPPING, {
-    runsPath: join(dir, "models.csv"),
-  });
+  // Through the catalog, as a user loads it: mirror lookup, sha256 check, parse, map, join.
+  const ladder = await loadDataset("hitchhiker-colpret", "observations", { dataDir: dataDir() });
   const seconds = (performance.now() - t0) / 1000;
   const baseline = await pythonBaseline(obsPath);
   const rows = ladder.provenance.files[0].rows ?? 0;

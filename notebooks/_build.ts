@@ -21,6 +21,9 @@
  * @module
  */
 
+import { DOWNSTREAM_NOTEBOOK } from "./_downstream_cells.ts";
+import { HITCHHIKER_NOTEBOOK } from "./_hitchhiker_cells.ts";
+
 /** One cell, as written. */
 export interface CellSpec {
   kind: "markdown" | "code";
@@ -621,7 +624,12 @@ const CHINCHILLA: NotebookSpec = {
 // -------------------------------------------------------------------------------------------
 
 /** The notebooks, in file order. */
-export const NOTEBOOKS: NotebookSpec[] = [QUICKSTART, CHINCHILLA];
+export const NOTEBOOKS: NotebookSpec[] = [
+  QUICKSTART,
+  CHINCHILLA,
+  DOWNSTREAM_NOTEBOOK,
+  HITCHHIKER_NOTEBOOK,
+];
 
 /** Split a source into nbformat's list of lines (every line but the last ends with "\n"). */
 function sourceLines(source: string): string[] {

@@ -13,7 +13,9 @@
  */
 
 import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { DatasetNotFoundError } from "../lib/data/catalog.ts";
 import { type PipelineResult, runPipeline } from "../lib/pipeline/run.ts";
 import { summaryLines } from "../lib/pipeline/main.ts";
 import { SpecError } from "../lib/pipeline/validate.ts";
@@ -21,9 +23,24 @@ import { collectReports, writeIndex } from "../lib/report/write_index.ts";
 import type { PipelineSpec } from "../lib/pipeline/spec.ts";
 import { spec as quickstart } from "./quickstart.ts";
 import { spec as chinchilla } from "./chinchilla.ts";
+import { spec as overtrainGadre } from "./overtrain_gadre.ts";
+import { spec as lossToLossKempner } from "./loss_to_loss_kempner.ts";
+import { spec as obsscaling } from "./obsscaling.ts";
+import { spec as pythiaEvals } from "./pythia_evals.ts";
+import { spec as hitchhiker } from "./hitchhiker.ts";
+import { spec as literature } from "./literature.ts";
 
 /** Every pipeline `reproduce` runs, in order. */
-export const PIPELINES: readonly PipelineSpec[] = [quickstart, chinchilla];
+export const PIPELINES: readonly PipelineSpec[] = [
+  quickstart,
+  chinchilla,
+  overtrainGadre,
+  lossToLossKempner,
+  obsscaling,
+  pythiaEvals,
+  literature,
+  hitchhiker,
+];
 
 /** Outcome of one pipeline in a reproduce run. */
 export interface ReproduceOutcome {
@@ -32,10 +49,24 @@ export interface ReproduceOutcome {
   seconds: number;
   /** Set when the pipeline ran on synthetic fallback data. */
   fallback: boolean;
+  /** Set when the pipeline's dataset could not be reached and it has no synthetic fallback. */
+  skipped: boolean;
   /** Comparisons within / outside tolerance / not judged. */
   agree: number;
   disagree: number;
   error?: string;
+}
+
+/**
+ * The dataset mirror to use: `$SCALING_DATA_DIR`, else the `shared/data` folder beside the
+ * repository (the layout of our machines and CI) when it exists, else none (the catalog then
+ * tries the user cache and, if allowed, a verified download).
+ */
+export function defaultDataDir(): string | undefined {
+  const fromEnv = Deno.env.get("SCALING_DATA_DIR");
+  if (fromEnv) return fromEnv;
+  const sibling = new URL("../../shared/data", import.meta.url).pathname;
+  return existsSync(sibling) ? sibling : undefined;
 }
 
 /** Options of {@link reproduce}. */
@@ -44,6 +75,11 @@ export interface ReproduceOptions {
   reportsDir?: string;
   /** Run only these pipelines (by name). */
   only?: string[];
+  /**
+   * Dataset mirror. @default $SCALING_DATA_DIR, else `../shared/data` beside the repository
+   * when that folder exists
+   */
+  dataDir?: string;
   /** Progress lines (stderr by default). */
   progress?: (line: string) => void;
   /** Summary lines (stdout by default). */
@@ -71,6 +107,10 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       }`,
     );
   }
+  const dataDir = options.dataDir ?? defaultDataDir();
+  if (dataDir !== undefined && options.dataDir === undefined && !Deno.env.get("SCALING_DATA_DIR")) {
+    progress(`Using the dataset mirror ${dataDir} (set SCALING_DATA_DIR to use another)`);
+  }
   const outcomes: ReproduceOutcome[] = [];
   const started = performance.now();
   for (const [i, spec] of selected.entries()) {
@@ -79,22 +119,26 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     const t0 = performance.now();
     let result: PipelineResult | undefined;
     let error: string | undefined;
+    let skipped = false;
     try {
       result = await runPipeline(spec, {
         outDir: join(reportsDir, spec.name),
         onProgress: (msg) => progress(`${tag}: ${msg}`),
+        ...(dataDir === undefined ? {} : { dataDir }),
       });
     } catch (e) {
       error = e instanceof SpecError || e instanceof Error ? e.message : String(e);
-      progress(`${tag}: FAILED: ${error}`);
+      skipped = e instanceof DatasetNotFoundError;
+      progress(`${tag}: ${skipped ? "SKIPPED (dataset not reachable)" : "FAILED"}: ${error}`);
     }
     const seconds = (performance.now() - t0) / 1000;
     const comparisons = result?.results.comparisons ?? [];
     outcomes.push({
       name: spec.name,
-      ok: result !== undefined,
+      ok: result !== undefined || skipped,
       seconds,
       fallback: Boolean(result?.fallback),
+      skipped,
       agree: comparisons.filter((c) => c.withinTolerance === true).length,
       disagree: comparisons.filter((c) => c.withinTolerance === false).length,
       ...(error === undefined ? {} : { error }),
@@ -107,12 +151,15 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   await writeIndex(reportsDir, await collectReports(reportsDir));
   const total = (performance.now() - started) / 1000;
   log(`\nReports: ${join(reportsDir, "index.html")} (${total.toFixed(1)} s in all)`);
+  const width = Math.max(...outcomes.map((o) => o.name.length));
   for (const o of outcomes) {
-    const state = !o.ok
+    const state = o.skipped
+      ? "SKIPPED: its dataset could not be reached and it has no synthetic fallback"
+      : !o.ok
       ? `FAILED: ${o.error}`
       : `${o.agree} agree, ${o.disagree} disagree with published values` +
         (o.fallback ? " (SYNTHETIC FALLBACK DATA: the real dataset could not be reached)" : "");
-    log(`  ${o.name.padEnd(14)} ${o.seconds.toFixed(1).padStart(6)} s  ${state}`);
+    log(`  ${o.name.padEnd(width)} ${o.seconds.toFixed(1).padStart(6)} s  ${state}`);
   }
   return outcomes;
 }

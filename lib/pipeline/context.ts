@@ -27,6 +27,7 @@ import type {
   IsoflopStep,
   ParsedPipelineSpec,
 } from "./spec.ts";
+import type { MapEntry } from "./steps_downstream.ts";
 
 /** A fit with the data it used. */
 export interface FitEntry {
@@ -108,6 +109,8 @@ export class PipelineContext {
   allocations: Map<string, AllocationEntry> = new Map();
   isoflops: Map<string, IsoflopEntry> = new Map();
   evaluations: Map<string, EvaluationEntry> = new Map();
+  /** Results of map steps (downstream predictions), by step id. */
+  downstream: Map<string, MapEntry> = new Map();
   comparisons: ComparisonRow[] = [];
   /** Figure kinds to draw (set by a report step). */
   figureKinds?: FigureKind[];

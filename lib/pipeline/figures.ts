@@ -20,6 +20,11 @@ import { Figure } from "../report/figure.ts";
 import { formatNumber } from "../report/format.ts";
 import type { FitEntry, PipelineContext } from "./context.ts";
 import { FIGURE_KINDS, type FigureKind } from "./spec.ts";
+import { downstreamFigures } from "./downstream_figures.ts";
+import { backtestFigures } from "./steps_backtest.ts";
+import { dataLabel, fitCaption, fitTitle, lawLabel, metricLabel } from "./figure_text.ts";
+import { optimalAllocation } from "../fit/allocation.ts";
+import { curveFigure } from "./figures_curve.ts";
 
 /** Most distinct model sizes drawn as separate curves in a law-fit figure. */
 export const MAX_FIT_SERIES = 12;
@@ -45,11 +50,14 @@ function dataFigure(ctx: PipelineContext): Figure | undefined {
     }
   }
   if (points.length === 0) return undefined;
+  const source = dataLabel(ctx);
   const svg = dataOverview({ points }, {
     name: "data",
-    title: "Data",
-    colorLabel: metric,
-    caption: `${points.length} observations of ${metric}; compute by ${mode}.`,
+    title: source ? `${source[0].toUpperCase()}${source.slice(1)}` : "Data",
+    colorLabel: metricLabel(metric),
+    caption: `${points.length} observations of ${metric}; training compute ${
+      mode === "given" ? "as given by the data" : `C = ${mode === "6ND" ? "6ND" : "6·N_non-emb·D"}`
+    }.`,
   });
   return new Figure({
     name: "data",
@@ -64,8 +72,9 @@ function hasInputs(fit: FitEntry, names: string[]): boolean {
   return names.every((n) => n in fit.x);
 }
 
-function fitFigure(id: string, fit: FitEntry): Figure | undefined {
+function fitFigure(id: string, fit: FitEntry, ctx: PipelineContext): Figure | undefined {
   const { law, result } = fit;
+  const title = fitTitle(ctx, id, fit), caption = fitCaption(ctx, id, fit);
   const p = Float64Array.from(law.params, (s) => result.params[s.name]?.value ?? NaN);
   if (!p.every(Number.isFinite)) return undefined;
   const sizes = [...new Set(fit.N)].sort((a, b) => a - b);
@@ -89,13 +98,13 @@ function fitFigure(id: string, fit: FitEntry): Figure | undefined {
     });
     const svg = lawFit({ points, curves }, {
       name: `fit-${id}`,
-      title: `Fit ${id}: ${law.name}`,
-      yLabel: fit.step.metric,
-      caption: `${law.formula}; ${fit.y.length} points.`,
+      title,
+      yLabel: metricLabel(fit.step.metric),
+      caption,
     });
     return new Figure({
       name: `fit-${id}`,
-      title: `Fit ${id}: ${fit.step.metric} against training tokens`,
+      title: `${title}: ${fit.step.metric} against training tokens`,
       alt: `${fit.step.metric} against training tokens for ${sizes.length} model sizes, ` +
         `with the fitted ${law.name} law as one line per size.`,
       svg,
@@ -110,22 +119,22 @@ function fitFigure(id: string, fit: FitEntry): Figure | undefined {
   const logAxes = positive && hi / lo > 10;
   const svg = predictedVsActual({ points }, {
     name: `fit-${id}`,
-    title: `Fit ${id}: ${law.name}`,
+    title,
     xLabel: `Observed ${fit.step.metric}`,
     yLabel: `Fitted ${fit.step.metric}`,
     errorLabels: false,
     type: logAxes ? "log" : "linear",
-    caption: `${law.formula}; ${fit.y.length} points.`,
+    caption,
   });
   return new Figure({
     name: `fit-${id}`,
-    title: `Fit ${id}: fitted against observed ${fit.step.metric}`,
+    title: `${title}: fitted against observed ${fit.step.metric}`,
     alt: `Fitted against observed ${fit.step.metric} for ${fit.y.length} points of fit ${id}.`,
     svg,
   });
 }
 
-function residualFigure(id: string, fit: FitEntry): Figure | undefined {
+function residualFigure(id: string, fit: FitEntry, ctx: PipelineContext): Figure | undefined {
   const log = (fit.step.options.space ?? "log") === "log";
   const points = [];
   for (let i = 0; i < fit.y.length; i++) {
@@ -135,7 +144,7 @@ function residualFigure(id: string, fit: FitEntry): Figure | undefined {
   if (points.length === 0) return undefined;
   const svg = residualsFigure({ points }, {
     name: `residuals-${id}`,
-    title: `Residuals of fit ${id}`,
+    title: `Residuals of the ${lawLabel(fit.law)} fit${ctx.fits.size > 1 ? ` ${id}` : ""}`,
     yLabel: log ? `Residual (log ${fit.step.metric})` : `Residual (${fit.step.metric})`,
   });
   return new Figure({
@@ -146,7 +155,7 @@ function residualFigure(id: string, fit: FitEntry): Figure | undefined {
   });
 }
 
-function bootstrapFigure(id: string, fit: FitEntry): Figure | undefined {
+function bootstrapFigure(id: string, fit: FitEntry, ctx: PipelineContext): Figure | undefined {
   const b = fit.bootstrap;
   if (!b) return undefined;
   const parameters = fit.law.params
@@ -157,14 +166,19 @@ function bootstrapFigure(id: string, fit: FitEntry): Figure | undefined {
       estimate: fit.result.params[s.name].value,
       lower: b.intervals[s.name]?.[0],
       upper: b.intervals[s.name]?.[1],
+      // Log-space parameters (amplitudes A, B) have long right tails: a log x axis.
+      scale: s.scale ?? "linear",
     }));
   if (parameters.length === 0) return undefined;
   const level = `${formatNumber(100 * b.level, 3)}%`;
   const svg = bootstrapHistograms({ parameters }, {
     name: `bootstrap-${id}`,
-    title: `Bootstrap of fit ${id}`,
+    title: `Bootstrap distributions of the ${lawLabel(fit.law)}'s parameters${
+      ctx.fits.size > 1 ? ` (fit ${id})` : ""
+    }`,
     intervalLabel: `${level} interval`,
-    caption: `${b.draws[parameters[0].name].length} successful refits of ${b.resamples} resamples.`,
+    caption: `${b.draws[parameters[0].name].length} successful refits of ${b.resamples} ` +
+      `resamples (by ${b.by === "group" ? "run" : "point"}); ${level} percentile intervals.`,
   });
   return new Figure({
     name: `bootstrap-${id}`,
@@ -197,18 +211,24 @@ export function buildFigures(
   if (want.has("data")) push(dataFigure(ctx));
   for (const [id, fit] of ctx.fits) {
     if (!fit.result.converged && fit.result.status === "no-data") continue;
-    if (want.has("fit")) push(fitFigure(id, fit));
-    if (want.has("residuals")) push(residualFigure(id, fit));
-    if (want.has("bootstrap")) push(bootstrapFigure(id, fit));
+    if (want.has("fit")) push(curveFigure(ctx, id, fit) ?? fitFigure(id, fit, ctx));
+    if (want.has("residuals")) push(residualFigure(id, fit, ctx));
+    if (want.has("bootstrap")) push(bootstrapFigure(id, fit, ctx));
   }
   if (want.has("allocation")) {
     for (const [id, a] of ctx.allocations) {
       const c = a.curve;
       const banded = c.paramsLower !== undefined;
       const level = `${formatNumber(100 * a.step.level, 3)}%`;
+      // Published allocations (e.g. Hoffmann et al.'s parameters) over the same budgets.
+      const references = (a.step.references ?? []).map((r) => {
+        const ref = optimalAllocation(r.params, c.compute);
+        return { label: r.label, compute: c.compute, params: ref.params, reference: true };
+      });
       const svg = allocationFigure({
+        models: a.step.models ?? [],
         series: [{
-          label: `Fit ${a.step.fit}`,
+          label: `Our fit (${a.step.fit})`,
           compute: c.compute,
           params: c.params,
           tokensPerParam: c.tokensPerParam,
@@ -216,13 +236,16 @@ export function buildFigures(
           paramsUpper: c.paramsUpper,
           tokensPerParamLower: c.tokensPerParamLower,
           tokensPerParamUpper: c.tokensPerParamUpper,
-        }],
+        }, ...references],
       }, {
         name: `allocation-${id}`,
         title: id === "allocation"
           ? "Compute-optimal allocation"
           : `Compute-optimal allocation (${id})`,
-        bandLabel: `${level} interval`,
+        bandLabel: `${level} bootstrap interval`,
+        ratio: a.step.ratio,
+        caption: `Approach 3: N_opt and D_opt = C/(6 N_opt) minimise the fitted law at each ` +
+          `compute C.` + (banded ? ` Bands: ${level} bootstrap intervals.` : ""),
       });
       out.push(
         new Figure({
@@ -269,9 +292,14 @@ export function buildFigures(
           : { points, minima },
         {
           name: `isoflop-${id}`,
-          title: id === "isoflop" ? "IsoFLOP profiles" : `IsoFLOP profiles (${id})`,
-          yLabel: s.step.metric,
+          title: `IsoFLOP profiles at ${ok.length} compute budgets${
+            id === "isoflop" ? "" : ` (${id})`
+          }`,
+          yLabel: metricLabel(s.step.metric),
           fit: "none",
+          caption: `Approach 2: a ${
+            s.step.method === "akima" ? "Akima spline" : "parabola in log N"
+          } per budget; diamonds mark each profile's minimum.`,
         },
       );
       out.push(
@@ -289,6 +317,7 @@ export function buildFigures(
     for (const [id, e] of ctx.evaluations) {
       const pts = e.summary.points;
       if (pts.length === 0) continue;
+      const evalMetric = ctx.fits.get(e.step.fit)?.step.metric ?? "value";
       const svg = predictedVsActual({
         points: pts.map((p) => ({
           actual: p.actual,
@@ -298,7 +327,11 @@ export function buildFigures(
         })),
       }, {
         name: `predictions-${id}`,
-        title: `Predicted against actual (${id})`,
+        title: `Predicted against actual ${evalMetric} at ${
+          e.summary.targets === "holdout" ? "held-out" : "target"
+        } points${ctx.evaluations.size > 1 ? ` (${id})` : ""}`,
+        xLabel: `Actual ${evalMetric}`,
+        yLabel: `Predicted ${evalMetric}`,
         errorLabels: pts.length <= 12,
       });
       out.push(
@@ -312,5 +345,7 @@ export function buildFigures(
       );
     }
   }
+  if (want.has("downstream")) out.push(...downstreamFigures(ctx));
+  if (want.has("backtest")) out.push(...backtestFigures(ctx));
   return out;
 }

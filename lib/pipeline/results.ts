@@ -292,7 +292,7 @@ export function resolveQuantity(results: ResultsDocument, path: string): Resolve
     node = doc[first.key];
     rest = segments.slice(1);
   } else {
-    for (const c of ["fits", "allocations", "isoflops", "evaluations"]) {
+    for (const c of ["fits", "allocations", "isoflops", "evaluations", "downstream"]) {
       const coll = doc[c] as Record<string, unknown> | undefined;
       if (coll && first.key in coll) {
         node = coll[first.key];

@@ -47,6 +47,9 @@ import { Warnings } from "../util/warnings.ts";
 import type { Warning } from "../util/warnings.ts";
 import { type FitEntry, PipelineContext } from "./context.ts";
 import { buildFigures } from "./figures.ts";
+import { derivedValues, ladderColumnNames } from "./derived_column.ts";
+import { downstreamResults, runMapStep } from "./steps_downstream.ts";
+import { backtestResults, runBacktestStep } from "./steps_backtest.ts";
 import {
   compareWithPublished,
   errorSummary,
@@ -165,6 +168,7 @@ function stepLabel(step: Step): string {
     case "allocation":
     case "isoflop":
     case "evaluate":
+    case "map":
       return step.id;
     default:
       return "";
@@ -354,6 +358,13 @@ function runStep(
       return Promise.resolve(runIsoflop(ctx, step));
     case "evaluate":
       return Promise.resolve(runEvaluate(ctx, step));
+    case "map":
+      return runMapStep(ctx, step, { dataDir: options.dataDir, catalog: options.catalog });
+    case "quality":
+    case "backtest":
+    case "select":
+    case "study":
+      return runBacktestStep(ctx, step, options);
     case "compare": {
       const rows = compareWithPublished(buildResults(ctx), step.published);
       ctx.comparisons.push(...rows);
@@ -426,6 +437,10 @@ async function runLoad(
       step.mapping,
       step.runsFile ? { runsPath: at(step.runsFile) } : {},
     );
+    // Provenance names the files as the spec does (relative to its folder), not by the
+    // on-disk path, so that results.json is the same on every machine.
+    const given = [step.file, step.runsFile];
+    ladder.provenance.files.forEach((f, i) => (f.path = given[i] ?? f.path));
     ctx.source = { source: "file", dataset: null, table: null, fallback: null, truth: null };
   } else {
     const synthOptions = { seed: ctx.spec.seed, ...step.synthetic };
@@ -550,7 +565,8 @@ function lawData(
         } has no column; expected x.${input.name} to name one of ${COLUMN_HELP}`,
       );
     }
-    const values = columnValues(ladder, pts, column);
+    const values = columnValues(ladder, pts, column) ??
+      derivedValues(column, ladderColumnNames(ladder), (name) => columnValues(ladder, pts, name));
     if (!values) {
       throw new RangeError(
         `Cannot ${what}: column ${JSON.stringify(column)} for input ${
@@ -1023,6 +1039,8 @@ export function buildResults(
     allocations: Object.fromEntries([...ctx.allocations].map(([k, v]) => [k, v.summary])),
     isoflops: Object.fromEntries([...ctx.isoflops].map(([k, v]) => [k, v.summary])),
     evaluations: Object.fromEntries([...ctx.evaluations].map(([k, v]) => [k, v.summary])),
+    ...(ctx.downstream.size > 0 ? { downstream: downstreamResults(ctx) } : {}),
+    ...(backtestResults(ctx) ? { backtest: backtestResults(ctx) } : {}),
     comparisons: ctx.comparisons,
     figures: figures.map((f) => ({ name: f.name, title: f.title, alt: f.alt })),
     warnings: warnings.list,

@@ -56,6 +56,7 @@ import {
   isPlainObject,
   Issues,
   keyPath,
+  lazy,
   literal,
   number,
   object,
@@ -69,6 +70,19 @@ import {
   string,
   union,
 } from "./validate.ts";
+import { type MapStep, type MapStepConfig, mapStepSchema } from "./steps_downstream.ts";
+import {
+  type BacktestStepConfigs,
+  type BacktestSteps,
+  backtestStepSchemas,
+} from "./steps_backtest_spec.ts";
+import {
+  type AllocationModel,
+  allocationModelsSchema,
+  allocationRatioSchema,
+  type AllocationReference,
+  allocationReferencesSchema,
+} from "./allocation_figure.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -193,6 +207,12 @@ export interface AllocationStepConfig {
   compute?: ComputeGrid;
   /** Level of the bands from the fit's bootstrap (Epoch: 80%). @default 0.8 */
   level?: number;
+  /** Published allocations drawn dashed in the figure (e.g. Hoffmann et al.'s parameters). */
+  references?: AllocationReference[];
+  /** Trained models marked in the figure (e.g. Chinchilla 70B at 5.88e23 FLOPs). */
+  models?: AllocationModel[];
+  /** Constant tokens-per-parameter rule drawn in the figure; null for none. @default 20 */
+  ratio?: number | null;
 }
 
 /** IsoFLOP analysis (Hoffmann's Approach 2): per-budget profiles of the metric against N. */
@@ -277,6 +297,8 @@ export const FIGURE_KINDS = [
   "allocation",
   "isoflop",
   "evaluate",
+  "downstream",
+  "backtest",
 ] as const;
 
 /** A figure kind. */
@@ -298,7 +320,9 @@ export type StepConfig =
   | IsoflopStepConfig
   | EvaluateStepConfig
   | CompareStepConfig
-  | ReportStepConfig;
+  | ReportStepConfig
+  | MapStepConfig
+  | BacktestStepConfigs;
 
 /** A pipeline, as written (JSON or a typed constant). */
 export interface PipelineSpec {
@@ -325,7 +349,10 @@ export type FitStep =
   & WithDefaults<Omit<FitStepConfig, "bootstrap">, "compute" | "options">
   & { bootstrap?: BootstrapStep };
 /** A parsed allocation step. */
-export type AllocationStep = WithDefaults<AllocationStepConfig, "id" | "compute" | "level">;
+export type AllocationStep = WithDefaults<
+  AllocationStepConfig,
+  "id" | "compute" | "level" | "ratio"
+>;
 /** A parsed IsoFLOP step. */
 export type IsoflopStep = WithDefaults<
   IsoflopStepConfig,
@@ -347,7 +374,9 @@ export type Step =
   | IsoflopStep
   | EvaluateStep
   | CompareStep
-  | ReportStep;
+  | ReportStep
+  | MapStep
+  | BacktestSteps;
 
 /** A parsed pipeline spec: defaults applied, every reference checked. */
 export interface ParsedPipelineSpec {
@@ -448,6 +477,10 @@ export const filterSchema: Schema<FilterSpec> = union<FilterSpec>("kind", {
     kind: literal("minTokens"),
     tokens: number({ min: 0 }),
   }),
+  maxTokens: object<Kind<"maxTokens">>({
+    kind: literal("maxTokens"),
+    tokens: number({ min: 0 }),
+  }),
   skipFraction: object<Kind<"skipFraction">>({
     kind: literal("skipFraction"),
     fraction: number({ min: 0, max: 1 }),
@@ -512,7 +545,8 @@ const startsSchema = oneOf<StartsOption>(
   ],
 );
 
-const fitOptionsSchema = object<FitStepOptions>({
+/** Schema of a fit step's options (also used by the map step). */
+export const fitOptionsSchema: Schema<FitStepOptions> = object<FitStepOptions>({
   loss: optional(enumOf<LossKind>(["huber", "squared", "absolute"])),
   huberDelta: optional(positive()),
   space: optional(enumOf(["log", "linear"] as const)),
@@ -664,6 +698,9 @@ const allocationStepSchema = object<AllocationStep>({
   fit: idSchema(),
   compute: optional(computeGridSchema, DEFAULT_ALLOCATION_COMPUTE),
   level: optional(number({ greaterThan: 0, lessThan: 1 }), 0.8),
+  references: allocationReferencesSchema,
+  models: allocationModelsSchema,
+  ratio: allocationRatioSchema,
 });
 
 const isoflopStepSchema = object<IsoflopStep>({
@@ -746,6 +783,8 @@ export const stepSchema: Schema<Step> = union<Step>("step", {
   evaluate: evaluateStepSchema,
   compare: compareStepSchema,
   report: reportStepSchema,
+  map: lazy(() => mapStepSchema, "a map step"),
+  ...backtestStepSchemas(),
 } as Record<string, Schema<Step>>);
 
 // ---------------------------------------------------------------------------------------------
@@ -800,7 +839,14 @@ export function parseQuantity(text: string): QuantitySegment[] {
 }
 
 /** Result collections a path may start with. */
-export const RESULT_COLLECTIONS = ["fits", "allocations", "isoflops", "evaluations", "data"];
+export const RESULT_COLLECTIONS = [
+  "fits",
+  "allocations",
+  "isoflops",
+  "evaluations",
+  "data",
+  "downstream",
+];
 
 /** The id a step defines, if any. */
 export function stepId(step: Step): string | undefined {
@@ -809,6 +855,7 @@ export function stepId(step: Step): string | undefined {
     case "allocation":
     case "isoflop":
     case "evaluate":
+    case "map":
       return step.id;
     default:
       return undefined;

@@ -170,6 +170,8 @@ Deno.test("parsePipelineSpec() applies step defaults when fields are omitted", (
     "allocation",
     "isoflop",
     "evaluate",
+    "downstream",
+    "backtest",
   ]);
   // The input is not modified.
   assert.equal(spec.title, undefined);

@@ -7,6 +7,9 @@
  */
 
 import { formatNumber, formatValue } from "./format.ts";
+import { downstreamBlocks } from "./downstream.ts";
+import { backtestBlocks } from "./backtest_blocks.ts";
+import type { Warning } from "../util/warnings.ts";
 import type {
   AllocationSummary,
   ComparisonRow,
@@ -67,7 +70,10 @@ export function fallbackNotice(
     `comparisons with published values do not apply.`;
 }
 
-function dataBlocks(data: DataSummary): Block[] {
+/** Code of the warnings that filters emit (one per filter that dropped something). */
+export const FILTER_WARNING = "filter.dropped";
+
+function dataBlocks(data: DataSummary, filterNotes: readonly Warning[] = []): Block[] {
   const out: Block[] = [{ type: "heading", level: 2, text: "Data" }];
   const items: string[] = [];
   if (data.source === "catalog") {
@@ -85,9 +91,9 @@ function dataBlocks(data: DataSummary): Block[] {
   if (data.provenance.note) items.push(`Note: ${data.provenance.note}`);
   for (const f of data.provenance.files) {
     items.push(
-      `File ${f.path}${f.rows !== undefined ? `, ${f.rows} rows` : ""}${
-        f.sha256 ? `, sha256 ${f.sha256}` : ""
-      }`,
+      `File ${f.path}${f.origin ? ` (${f.origin})` : ""}${
+        f.rows !== undefined ? `, ${f.rows} rows` : ""
+      }${f.sha256 ? `, sha256 ${f.sha256}` : ""}`,
     );
   }
   const c = data.loaded, d = data.filtered;
@@ -103,6 +109,7 @@ function dataBlocks(data: DataSummary): Block[] {
       }, removed ${plural(f.dropped, "observation")}`,
     );
   });
+  for (const w of filterNotes) items.push(`Filter: ${w.message} (${w.count})`);
   if (data.filters.length > 0) {
     items.push(
       `After filters: ${plural(d.runs, "run")}, ${plural(d.checkpoints, "checkpoint")}, ${
@@ -357,6 +364,103 @@ export function comparisonRows(rows: readonly ComparisonRow[]): string[][] {
   ]);
 }
 
+/**
+ * A short label of a free-form source: the text before its first ", ", " (" or ": "
+ * ("Besiroglu et al. 2024 (arXiv:2404.10102), notebook: ..." → "Besiroglu et al. 2024"),
+ * shortened at a word to about 40 characters.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shortSource } from "./blocks.ts";
+ * assert.equal(shortSource("Hoffmann et al. 2022 (arXiv:2203.15556), Approach 2"), "Hoffmann et al. 2022");
+ * assert.equal(shortSource("docs/methods.md 4.1: closed form"), "docs/methods.md 4.1");
+ * assert.equal(shortSource("Epoch"), "Epoch");
+ * ```
+ */
+export function shortSource(source: string): string {
+  const cut = source.search(/, | \(|: /);
+  let head = (cut > 0 ? source.slice(0, cut) : source).trim();
+  if (head.length > 40) {
+    const space = head.lastIndexOf(" ", 39);
+    head = `${head.slice(0, space > 10 ? space : 39)}…`;
+  }
+  return head;
+}
+
+/**
+ * Number the distinct sources of comparisons in order of first use: the label shown in a table
+ * cell (`"Besiroglu et al. 2024 [1]"`) and the numbered notes giving each full source.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sourceNotes } from "./blocks.ts";
+ * const s = sourceNotes(["Epoch, notebook", "Hoffmann et al. 2022 (arXiv)", "Epoch, notebook"]);
+ * assert.deepEqual(s.labels, ["Epoch [1]", "Hoffmann et al. 2022 [2]", "Epoch [1]"]);
+ * assert.deepEqual(s.notes, ["[1] Epoch, notebook", "[2] Hoffmann et al. 2022 (arXiv)"]);
+ * ```
+ */
+export function sourceNotes(sources: readonly string[]): { labels: string[]; notes: string[] } {
+  const numbers = new Map<string, number>();
+  const labels = sources.map((src) => {
+    if (!numbers.has(src)) numbers.set(src, numbers.size + 1);
+    return `${shortSource(src)} [${numbers.get(src)}]`;
+  });
+  return { labels, notes: [...numbers].map(([src, n]) => `[${n}] ${src}`) };
+}
+
+/**
+ * The comparisons table with short source labels, followed by the numbered list of full
+ * sources (so rows stay one line high).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { comparisonBlocks } from "./blocks.ts";
+ * const [table, notes] = comparisonBlocks([{
+ *   quantity: "fits.f.params.E", ours: 1.8172, published: 1.81724,
+ *   source: "Besiroglu et al. 2024 (arXiv:2404.10102), notebook", difference: -0.00004,
+ *   relativeDifference: -2.2e-5, tolerance: 0.001, interval: null, relativeTolerance: null,
+ *   withinTolerance: true, note: null,
+ * }]);
+ * assert.ok(table.type === "table" && table.rows[0].at(-1) === "Besiroglu et al. 2024 [1]");
+ * assert.deepEqual(notes, {
+ *   type: "list",
+ *   items: ["[1] Besiroglu et al. 2024 (arXiv:2404.10102), notebook"],
+ * });
+ * ```
+ */
+export function comparisonBlocks(rows: readonly ComparisonRow[]): Block[] {
+  const { labels, notes } = sourceNotes(rows.map((c) => c.source));
+  return [
+    {
+      type: "table",
+      columns: COMPARISON_COLUMNS,
+      align: ["left", "right", "right", "right", "right", "left", "left"],
+      rows: comparisonRows(rows).map((r, i) => [...r.slice(0, -1), labels[i]!]),
+    },
+    { type: "list", items: notes },
+  ];
+}
+
+/**
+ * Warnings in reader-facing form: the message, then how many times it happened and its code
+ * (`"... were left out (88 cases; isoflop.outside-budgets)"`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { warningText } from "./blocks.ts";
+ * assert.equal(warningText({ code: "fit.at-bound", message: "E is at a bound", count: 1 }),
+ *   "E is at a bound (fit.at-bound)");
+ * assert.equal(warningText({ code: "x.y", message: "Left out", count: 88 }), "Left out (88 cases; x.y)");
+ * ```
+ */
+export function warningText(w: Warning): string {
+  return `${w.message} (${w.count > 1 ? `${w.count} cases; ` : ""}${w.code})`;
+}
+
 /** Column names of {@link comparisonRows}. */
 export const COMPARISON_COLUMNS = [
   "Quantity",
@@ -369,8 +473,9 @@ export const COMPARISON_COLUMNS = [
 ];
 
 /**
- * The blocks of a report, in order: title, fallback alert, data, fits, allocations, IsoFLOP
- * analyses, evaluations, comparisons, warnings, figures.
+ * The blocks of a report, in order: title, fallback alert, data (with what each filter
+ * dropped), fits, allocations, IsoFLOP analyses, evaluations, comparisons (short sources and
+ * numbered notes), warnings (other than filter drops), figures.
  *
  * @param results The results document.
  * @returns Blocks to render with `renderMarkdown` or `renderHtml`.
@@ -399,11 +504,15 @@ export function reportBlocks(results: ResultsDocument): Block[] {
     text:
       `Pipeline ${results.pipeline.name}, seed ${results.pipeline.seed}, ${results.toolkit.name} ${results.toolkit.version}.`,
   });
-  if (results.data) out.push(...dataBlocks(results.data));
+  const filterNotes = results.warnings.filter((w) => w.code === FILTER_WARNING);
+  const warnings = results.warnings.filter((w) => w.code !== FILTER_WARNING);
+  if (results.data) out.push(...dataBlocks(results.data, filterNotes));
   for (const f of Object.values(results.fits)) out.push(...fitBlocks(f));
   for (const a of Object.values(results.allocations)) out.push(...allocationBlocks(a));
   for (const s of Object.values(results.isoflops)) out.push(...isoflopBlocks(s));
   for (const e of Object.values(results.evaluations)) out.push(...evaluationBlocks(e));
+  for (const d of Object.values(results.downstream ?? {})) out.push(...downstreamBlocks(d));
+  if (results.backtest) out.push(...backtestBlocks(results.backtest));
   if (results.comparisons.length > 0) {
     out.push({ type: "heading", level: 2, text: "Comparison with published values" });
     if (notice) {
@@ -413,20 +522,13 @@ export function reportBlocks(results: ResultsDocument): Block[] {
         text: "These comparisons were computed on the synthetic fallback ladder, not the dataset.",
       });
     }
-    out.push({
-      type: "table",
-      columns: COMPARISON_COLUMNS,
-      align: ["left", "right", "right", "right", "right", "left", "left"],
-      rows: comparisonRows(results.comparisons),
-    });
+    out.push(...comparisonBlocks(results.comparisons));
   }
-  if (results.warnings.length > 0) {
+  if (warnings.length > 0 || (!results.data && filterNotes.length > 0)) {
     out.push({ type: "heading", level: 2, text: "Warnings" });
     out.push({
       type: "list",
-      items: results.warnings.map((w) =>
-        `${w.code}${w.count > 1 ? ` (${w.count})` : ""}: ${w.message}`
-      ),
+      items: (results.data ? warnings : results.warnings).map(warningText),
     });
   }
   if (results.figures.length > 0) {

@@ -9,6 +9,8 @@
 
 import type { Provenance } from "../data/schema.ts";
 import type { Warning } from "../util/warnings.ts";
+import type { DownstreamSummary } from "./downstream.ts";
+import type { BacktestResults } from "./backtest_blocks.ts";
 
 /** A closed interval `[low, high]`. */
 export type Interval = [number, number];
@@ -248,6 +250,10 @@ export interface ResultsDocument {
   allocations: Record<string, AllocationSummary>;
   isoflops: Record<string, IsoflopSummary>;
   evaluations: Record<string, EvaluationSummary>;
+  /** Downstream predictions of map steps, by step id (absent without map steps). */
+  downstream?: Record<string, DownstreamSummary>;
+  /** Quality checks, backtests, model selections and studies (absent without those steps). */
+  backtest?: BacktestResults;
   comparisons: ComparisonRow[];
   figures: FigureRef[];
   warnings: Warning[];
