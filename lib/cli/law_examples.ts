@@ -55,22 +55,41 @@ function linSpaced(lo: number, hi: number, n: number): number[] {
   );
 }
 
-/** S1 and S2 every 500 steps of a cosine and a warmup-stable-decay schedule (8000 steps). */
-function annealingColumns(): Record<string, number[]> {
-  const steps = 8000, peak = 2e-3;
+/**
+ * Learning rate of steps 1 … 8000 of a cosine and a warmup-stable-decay schedule (constant to
+ * step 6400, then linear to a tenth of the peak at step 8000).
+ */
+function annealingSchedules(): Float64Array[] {
+  const steps = 8000, peak = 2e-3, decayFrom = 6400;
   const cosine = Float64Array.from(
     { length: steps },
     (_, i) => 0.1 * peak + 0.45 * peak * (1 + Math.cos(Math.PI * i / (steps - 1))),
   );
-  const decayFrom = 6400;
   const wsd = Float64Array.from(
     { length: steps },
-    (_, i) => i < decayFrom ? peak : peak * (1 - 0.9 * (i - decayFrom) / (steps - 1 - decayFrom)),
+    (_, i) => i < decayFrom ? peak : peak * (1 - 0.9 * (i + 1 - decayFrom) / (steps - decayFrom)),
   );
+  return [cosine, wsd];
+}
+
+/** Step and learning rate every 500 steps of the cosine run, then of the WSD run. */
+function annealingRunColumns(): Record<string, number[]> {
+  const step: number[] = [], lr: number[] = [];
+  for (const schedule of annealingSchedules()) {
+    for (let s = 500; s <= schedule.length; s += 500) {
+      step.push(s);
+      lr.push(Number(schedule[s - 1].toPrecision(6)));
+    }
+  }
+  return { step, lr };
+}
+
+/** S1 and S2 every 500 steps of the same two runs, from their per-step schedules. */
+function annealingAreaColumns(): Record<string, number[]> {
   const S1: number[] = [], S2: number[] = [];
-  for (const lr of [cosine, wsd]) {
+  for (const lr of annealingSchedules()) {
     const areas = scheduleAreas(lr);
-    for (let step = 500; step <= steps; step += 500) {
+    for (let step = 500; step <= lr.length; step += 500) {
       S1.push(Number(areas.S1[step - 1].toPrecision(8)));
       S2.push(Number(areas.S2[step - 1].toPrecision(8)));
     }
@@ -225,12 +244,23 @@ export const LAW_EXAMPLES: readonly LawExample[] = [
   },
   {
     law: "lr-annealing",
-    columns: annealingColumns(),
+    columns: annealingRunColumns(),
+    x: { lr: "lr", step: "step" },
+    outputs: { loss: { L0: 2.7, A: 0.6, alpha: 0.55, C: 0.4 } },
+    note: "The loss curves of a cosine and a warmup-stable-decay run, logged every 500 steps: " +
+      "each row is a run's step and its learning rate, rows in step order, and the step " +
+      "falling back to 500 starts the second run. The law computes the forward and annealing " +
+      "areas S1, S2 from these rows (λ = 0.999), interpolating the learning rate linearly " +
+      "between logged steps.",
+  },
+  {
+    law: "lr-annealing-areas",
+    columns: annealingAreaColumns(),
     x: { S1: "S1", S2: "S2" },
     outputs: { loss: { L0: 2.7, A: 0.6, alpha: 0.55, C: 0.4 } },
-    note: "S1 and S2 are the schedule's forward and annealing areas at each logged step: " +
-      "compute them from the run's learning rate per step with `scheduleAreas(lr)` " +
-      "(lib/laws/lr_annealing.ts). Here a cosine and a warmup-stable-decay run, every 500 steps.",
+    note: "S1 and S2 are the schedule's forward and annealing areas at each logged step, " +
+      "computed by the user, e.g. with `scheduleAreas(lr)` from the run's learning rate at " +
+      "every step (lib/laws/lr_annealing.ts). Here the same two runs as `lr-annealing`.",
   },
   {
     law: "optimal-hparams",

@@ -57,7 +57,7 @@ Deno.test("laws CLI lists every law, as text and as JSON", async () => {
   for (const law of listLaws()) {
     assert.match(text.stdout, new RegExp(`^  ${law.name}$`, "m"), law.name);
   }
-  assert.match(text.stdout, /^Literature catalog \(20\)$/m);
+  assert.match(text.stdout, /^Literature catalog \(21\)$/m);
   const json = await runCli(["--json"]);
   assert.equal(json.code, 0, json.stderr);
   const all = JSON.parse(json.stdout);

@@ -11,7 +11,7 @@ import { dCpt } from "./d_cpt.ts";
 import { vocabulary } from "./vocabulary.ts";
 import { moe } from "./moe.ts";
 import { rectifiedSft } from "./rectified_sft.ts";
-import { lrAnnealing } from "./lr_annealing.ts";
+import { lrAnnealing, lrAnnealingAreas } from "./lr_annealing.ts";
 import { optimalHparams } from "./optimal_hparams.ts";
 import { optimalBatch } from "./optimal_batch.ts";
 import { parallel } from "./parallel.ts";
@@ -19,7 +19,8 @@ import { parallel } from "./parallel.ts";
 /**
  * The laws of list A, to register by name: `data-mixing` (two domains; other domain counts come
  * from `dataMixingLawFor(inputs)` in data_mixing.ts), `d-cpt`, `vocabulary`, `moe`,
- * `rectified-sft`, `lr-annealing`, `optimal-hparams`, `optimal-batch`, `parallel`.
+ * `rectified-sft`, `lr-annealing` (inputs lr and step), `lr-annealing-areas` (inputs S1 and S2),
+ * `optimal-hparams`, `optimal-batch`, `parallel`.
  *
  * @example
  * ```ts
@@ -27,7 +28,7 @@ import { parallel } from "./parallel.ts";
  * import { LITERATURE_LAWS_A } from "./literature_a.ts";
  * assert.deepEqual(LITERATURE_LAWS_A.map((law) => law.name), [
  *   "data-mixing", "d-cpt", "vocabulary", "moe", "rectified-sft", "lr-annealing",
- *   "optimal-hparams", "optimal-batch", "parallel",
+ *   "lr-annealing-areas", "optimal-hparams", "optimal-batch", "parallel",
  * ]);
  * ```
  */
@@ -38,6 +39,7 @@ export const LITERATURE_LAWS_A: Law[] = [
   moe,
   rectifiedSft,
   lrAnnealing,
+  lrAnnealingAreas,
   optimalHparams,
   optimalBatch,
   parallel,
