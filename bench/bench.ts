@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import { fit } from "../lib/fit/fit.ts";
 import { bootstrap } from "../lib/fit/bootstrap.ts";
 import { defaultWorkerCount } from "../lib/fit/pool.ts";
-import type { FitData } from "../lib/fit/types.ts";
+import { epochCsvPath, epochFitData } from "../lib/util/_testdata.ts";
 
 /** Epoch's published 95% bootstrap intervals (methods.md 4.1). */
 export const EPOCH_INTERVALS: Readonly<Record<string, [number, number]>> = {
@@ -37,47 +37,6 @@ export const EPOCH_INTERVALS: Readonly<Record<string, [number, number]>> = {
 
 /** Epoch's best grid objective (Huber δ = 1e-3 summed, 240 points). */
 export const EPOCH_GRID_OBJECTIVE = 0.0010182740;
-
-/**
- * Parse Epoch's Chinchilla CSV (`params,flops,tokens,loss`) and drop the 5 highest losses
- * (keep loss strictly below the 5th-largest), as Epoch's notebook does.
- *
- * @param text The CSV text.
- * @returns Fit data with inputs N and D and the loss as y.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { epochFitData } from "./bench.ts";
- * const rows = [5, 4, 3, 2, 1, 0.5].map((l, i) => `${1e8 * (i + 1)},1e18,1e9,${l}`);
- * const data = epochFitData(["params,flops,tokens,loss", ...rows].join("\n"));
- * assert.deepEqual(Array.from(data.y), [0.5]);
- * ```
- */
-export function epochFitData(text: string): FitData {
-  const lines = text.trim().split(/\r?\n/);
-  const header = lines[0].split(",");
-  const col = (name: string) => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new RangeError(`Cannot read the Chinchilla data: no column "${name}"`);
-    return i;
-  };
-  const iN = col("params"), iD = col("tokens"), iL = col("loss");
-  const rows = lines.slice(1).map((l) => l.split(",").map(Number));
-  const threshold = rows.map((r) => r[iL]).sort((a, b) => b - a)[4];
-  const kept = rows.filter((r) => r[iL] < threshold);
-  return {
-    inputs: {
-      N: Float64Array.from(kept, (r) => r[iN]),
-      D: Float64Array.from(kept, (r) => r[iD]),
-    },
-    y: Float64Array.from(kept, (r) => r[iL]),
-  };
-}
-
-function dataDir(): string {
-  return Deno.env.get("SCALING_DATA_DIR") ??
-    fileURLToPath(new URL("../../shared/data", import.meta.url));
-}
 
 function progress(label: string): (done: number, total: number) => void {
   let last = 0;
@@ -102,7 +61,7 @@ async function main(): Promise<void> {
     },
   });
   const resamples = Number(values.resamples);
-  const path = `${dataDir()}/chinchilla-epoch/chinchilla_fig4.csv`;
+  const path = epochCsvPath();
   const data = epochFitData(await Deno.readTextFile(path));
   const workers = defaultWorkerCount();
   const out: Record<string, unknown> = { n: data.y.length, workers };

@@ -12,17 +12,9 @@
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { loadDataset } from "../lib/data/catalog.ts";
-
-/** The data directory: `SCALING_DATA_DIR` or `<repo>/../shared/data`. */
-export function dataDir(): string {
-  const env = Deno.env.get("SCALING_DATA_DIR");
-  if (env) return env;
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-  return resolve(repo, "../shared/data");
-}
+import { sharedDataDir } from "../lib/util/_testdata.ts";
 
 const PYTHON_BASELINE = `
 import csv, sys, time
@@ -55,11 +47,13 @@ async function pythonBaseline(path: string): Promise<{ rows: number; seconds: nu
 }
 
 if (import.meta.main) {
-  const dir = join(dataDir(), "hitchhiker-colpret");
+  const dir = join(sharedDataDir(), "hitchhiker-colpret");
   const obsPath = join(dir, "observations.csv");
   const t0 = performance.now();
   // Through the catalog, as a user loads it: mirror lookup, sha256 check, parse, map, join.
-  const ladder = await loadDataset("hitchhiker-colpret", "observations", { dataDir: dataDir() });
+  const ladder = await loadDataset("hitchhiker-colpret", "observations", {
+    dataDir: sharedDataDir(),
+  });
   const seconds = (performance.now() - t0) / 1000;
   const baseline = await pythonBaseline(obsPath);
   const rows = ladder.provenance.files[0].rows ?? 0;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { listLaws } from "../laws/registry.ts";
+import { runFitCli as runCli } from "./_testing.ts";
 import {
   exampleArgs,
   exampleCsv,
@@ -9,8 +9,6 @@ import {
   LAW_EXAMPLES,
   type LawExample,
 } from "./law_examples.ts";
-
-const CLI = fileURLToPath(new URL("./fit.ts", import.meta.url));
 
 /** The issue's table (issue 7): every name `deno task fit --law` must accept. */
 const ISSUE_TABLE = [
@@ -39,6 +37,7 @@ const ISSUE_INPUTS: Record<string, string[]> = {
   vocabulary: ["Nnv", "Nv", "H"],
   moe: ["N", "E"],
   "rectified-sft": ["D"],
+  "lr-annealing": ["lr", "step"],
   "optimal-hparams": ["N", "D"],
   parallel: ["N", "P"],
   precision: ["N", "D", "P"],
@@ -50,22 +49,6 @@ const ISSUE_INPUTS: Record<string, string[]> = {
   densing: ["t"],
   overoptimization: ["d"],
 };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function runCli(args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", CLI, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 /** Relative difference against max(|b|, 1e-3) (parameters near zero compare absolutely). */
 function rel(a: number, b: number): number {

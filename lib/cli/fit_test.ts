@@ -1,27 +1,11 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-
-const CLI = fileURLToPath(new URL("./fit.ts", import.meta.url));
+import { type CliRun, runFitCli } from "./_testing.ts";
 
 /** A known Chinchilla law (Epoch's grid estimate). */
 const TRUE = { E: 1.81724, A: 477.84, B: 2143.86, alpha: 0.34731, beta: 0.36718 };
 const law = (N: number, D: number) => TRUE.E + TRUE.A / N ** TRUE.alpha + TRUE.B / D ** TRUE.beta;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", CLI, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const run = (...args: string[]): Promise<CliRun> => runFitCli(args);
 
 /** Temp dir with data.csv (noise-free law values + a run column) and points.csv. */
 async function fixture(): Promise<string> {
@@ -41,7 +25,7 @@ async function fixture(): Promise<string> {
   return dir;
 }
 
-function assertBadInput(r: Run, pattern: RegExp): void {
+function assertBadInput(r: CliRun, pattern: RegExp): void {
   assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
   assert.equal(r.stdout, "");
   const lines = r.stderr.trimEnd().split("\n");

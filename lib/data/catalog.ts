@@ -26,6 +26,7 @@ import {
   type CatalogTable,
 } from "../../data/catalog.ts";
 import { DataError } from "../util/errors.ts";
+import { editDistance } from "../util/suggest.ts";
 import { loadTable } from "./load.ts";
 import { buildLadder } from "./mapping.ts";
 import type { Ladder, Provenance, RawTable } from "./schema.ts";
@@ -109,21 +110,6 @@ function defaultCacheDir(): string | undefined {
   if (xdg) return join(xdg, "scaling-toolkit");
   const home = env("HOME") ?? env("USERPROFILE");
   return home ? join(home, ".cache", "scaling-toolkit") : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(up + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
 }
 
 /** The closest known name, if it is close enough to be a likely typo. */

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { CATALOG } from "../../data/catalog.ts";
 import { DataError } from "../util/errors.ts";
+import { sharedDataDir } from "../util/_testdata.ts";
 import {
   catalogTable,
   DatasetNotFoundError,
@@ -13,8 +14,7 @@ import {
 } from "./catalog.ts";
 
 /** The shared mirror: $SCALING_DATA_DIR, else ../../../shared/data next to the repository. */
-const DATA_DIR = Deno.env.get("SCALING_DATA_DIR") ||
-  decodeURIComponent(new URL("../../../shared/data", import.meta.url).pathname);
+const DATA_DIR = sharedDataDir();
 
 /** Options that never touch the user's cache or the network. */
 async function isolated() {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { applyFilters, type FilterSpec } from "./filter.ts";
+import { epochCsvPath } from "../util/_testdata.ts";
 import {
   type CheckpointRecord,
   type Ladder,
@@ -300,11 +301,7 @@ Deno.test("applyFilters() dropHighest drops every tie of the k-th largest value"
 });
 
 Deno.test("applyFilters() dropHighest keeps 240 of Epoch's 245 Chinchilla points", () => {
-  const path = new URL(
-    "../../../shared/data/chinchilla-epoch/chinchilla_fig4.csv",
-    import.meta.url,
-  );
-  const lines = Deno.readTextFileSync(path).trim().split("\n");
+  const lines = Deno.readTextFileSync(epochCsvPath()).trim().split("\n");
   assert.equal(lines[0], "params,flops,tokens,loss");
   const data = lines.slice(1).map((l) => l.split(",").map(Number));
   const ladder = makeLadder({

@@ -7,6 +7,7 @@
  */
 
 import { DataError, quote } from "../util/errors.ts";
+import { nearestName } from "../util/suggest.ts";
 import { Warnings } from "../util/warnings.ts";
 import type { ColumnMapping, Ladder, MetricKind, Provenance, RawTable, Run } from "./schema.ts";
 
@@ -1103,36 +1104,7 @@ function sampleValues(source: Source): string {
 
 /** The candidate with the smallest case-insensitive edit distance to `name`. */
 function closest(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  const a = name.toLowerCase();
-  for (const cand of candidates) {
-    const d = editDistance(a, cand.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = cand;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(
-        prev[j] + 1,
-        prev[j - 1] + 1,
-        diag + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1),
-      );
-      diag = up;
-    }
-  }
-  return prev[b.length];
+  return nearestName(name, candidates)?.name;
 }
 
 /**

@@ -13,6 +13,7 @@ import { getLaw } from "../laws/registry.ts";
 import type { Law } from "../laws/types.ts";
 import { rng, substream } from "../util/rng.ts";
 import { fitMapping, type FitMappingOptions, type FitMappingResult } from "./fit_mapping.ts";
+import { percentileSorted } from "../util/percentile.ts";
 
 /** A model to predict: parameters and training tokens. */
 export interface ChainTarget {
@@ -164,17 +165,9 @@ function conventionFilters(
   return [[], []];
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
 function interval(draws: Float64Array, level: number): [number, number] {
   const s = Float64Array.from(draws).sort();
-  return [percentile(s, (1 - level) / 2), percentile(s, (1 + level) / 2)];
+  return [percentileSorted(s, (1 - level) / 2), percentileSorted(s, (1 + level) / 2)];
 }
 
 function values(law: Law, fit: FitResult): Record<string, number> {

@@ -11,6 +11,7 @@ import { catalogEntry, type CatalogOptions, resolveDatasetFile } from "../data/c
 import { loadTable } from "../data/load.ts";
 import type { RawTable } from "../data/schema.ts";
 import { DataError } from "../util/errors.ts";
+import { nearestName } from "../util/suggest.ts";
 
 /**
  * Default chance accuracy (fraction) of common tasks, keyed by the task names used by the OLMo
@@ -200,28 +201,12 @@ export function chanceLevel(table: ChanceTable, task: string): number {
   const lower = task.toLowerCase();
   for (const [t, v] of Object.entries(table.levels)) if (t.toLowerCase() === lower) return v;
   const names = Object.keys(table.levels);
-  const guess = names
-    .map((n) => ({ n, d: editDistance(lower, n.toLowerCase()) }))
-    .sort((a, b) => a.d - b.d)[0];
-  const hint = guess && guess.d <= Math.max(2, Math.floor(task.length / 3))
-    ? `; did you mean ${JSON.stringify(guess.n)}?`
+  const guess = nearestName(task, names);
+  const hint = guess && guess.distance <= Math.max(2, Math.floor(task.length / 3))
+    ? `; did you mean ${JSON.stringify(guess.name)}?`
     : "";
   throw new RangeError(
     `Cannot find the chance level of task ${JSON.stringify(task)}: the table has ${names.length} ` +
       `tasks; expected one of them, or a dataset chance table that lists it${hint}`,
   );
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(up + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
 }

@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
 import { DataError } from "../util/errors.ts";
+import { sharedDataDir } from "../util/_testdata.ts";
 import { chanceLevel, chanceLevels, DEFAULT_CHANCE_LEVELS } from "./chance.ts";
-
-function dataDir(): string {
-  let fromEnv: string | undefined;
-  try {
-    fromEnv = Deno.env.get("SCALING_DATA_DIR");
-  } catch {
-    fromEnv = undefined;
-  }
-  return fromEnv || new URL("../../../shared/data", import.meta.url).pathname;
-}
 
 Deno.test('chanceLevels() gives the documented defaults when the source is "default"', async () => {
   const t = await chanceLevels("default");
@@ -27,14 +18,14 @@ Deno.test('chanceLevels() gives the documented defaults when the source is "defa
 });
 
 Deno.test("chanceLevels() reads Gadre et al.'s table in percent as fractions when asked for overtrain-gadre", async () => {
-  const t = await chanceLevels("overtrain-gadre", { dataDir: dataDir(), defaults: false });
+  const t = await chanceLevels("overtrain-gadre", { dataDir: sharedDataDir(), defaults: false });
   assert.equal(Object.keys(t.levels).length, 51);
   assert.equal(t.levels.hellaswag_zeroshot, 0.25);
   assert.equal(t.levels.jeopardy, 0);
   assert.equal(t.levels.copa, 0.5);
   assert.equal(t.levels.bigbench_novel_concepts, 0.25);
   // The dataset's own conventions differ from the defaults for these two; the dataset wins.
-  const merged = await chanceLevels("overtrain-gadre", { dataDir: dataDir() });
+  const merged = await chanceLevels("overtrain-gadre", { dataDir: sharedDataDir() });
   assert.equal(merged.levels.siqa, 0.5);
   assert.equal(merged.levels.commonsense_qa, 0.25);
   assert.equal(merged.origin.siqa, "overtrain-gadre/eval_metadata.csv");
@@ -44,7 +35,7 @@ Deno.test("chanceLevels() reads Gadre et al.'s table in percent as fractions whe
 
 Deno.test("chanceLevels() throws when the dataset ships no chance table", async () => {
   await assert.rejects(
-    () => chanceLevels("chinchilla-epoch", { dataDir: dataDir() }),
+    () => chanceLevels("chinchilla-epoch", { dataDir: sharedDataDir() }),
     /Cannot read chance levels of dataset "chinchilla-epoch".*"overtrain-gadre"/,
   );
   await assert.rejects(() => chanceLevels("overtrain-gadree"), RangeError);

@@ -17,54 +17,20 @@ import { overtraining } from "../laws/overtraining.ts";
 import { evaluateLaw } from "../laws/types.ts";
 import { fitSync } from "../fit/fit.ts";
 import type { FitOptions } from "../fit/types.ts";
+import { sharedDataDir } from "../util/_testdata.ts";
 import { predictChain } from "./chain.ts";
 import { expError } from "./exp_error.ts";
+import {
+  GADRE_ERROR_RUNS as ERROR_RUNS,
+  GADRE_LOSS_GRID,
+  GADRE_LOSS_LAW,
+  GADRE_LOSS_RUNS as LOSS_RUNS,
+  GADRE_SUBSET as SUBSET,
+  GADRE_TARGETS as TARGETS,
+} from "./gadre.ts";
 
-function dataDir(): string {
-  let fromEnv: string | undefined;
-  try {
-    fromEnv = Deno.env.get("SCALING_DATA_DIR");
-  } catch {
-    fromEnv = undefined;
-  }
-  return fromEnv || new URL("../../../shared/data", import.meta.url).pathname;
-}
-
-/** The 17-task subset ("avg_subset"), `SUBSET` in scaling/constants.py of mlfoundations/scaling. */
-const SUBSET = [
-  "bigbench_operators",
-  "pubmed_qa_labeled",
-  "hellaswag_zeroshot",
-  "boolq",
-  "arc_easy",
-  "coqa",
-  "bigbench_dyck_languages",
-  "lambada_openai",
-  "bigbench_novel_concepts",
-  "winograd",
-  "bigbench_cs_algorithms",
-  "commonsense_qa",
-  "bigbench_qa_wikidata",
-  "hellaswag",
-  "copa",
-  "squad",
-  "piqa",
-];
-
-/** Step-1 runs: the four small models at M = 20 and the 11M model at M = 320. */
-const LOSS_RUNS = [
-  "rpj-d=96_l=8_h=4-1.0",
-  "rpj-d=512_l=8_h=4-1.0",
-  "rpj-d=576_l=24_h=8-1.0",
-  "rpj-d=1024_l=24_h=8-1.0",
-  "rpj-d=96_l=8_h=4-16.0",
-];
-/** Step-2 runs: the same five plus the 1.4B model at M = 20. */
-const ERROR_RUNS = [...LOSS_RUNS, "rpj-open_lm_1b-1.0"];
-const TARGETS = ["rpj-open_lm_1b-32.0", "rpj-open_lm_7b-1.0"];
-
-/** Gadre et al.'s loss law, in their parametrisation (scaling/laws.py, `powlaw_ours`). */
-const GADRE_LAW = compileExpression("alpha*N^b + beta*6^(b/2)*(M*N)^b + E", {
+/** Gadre et al.'s loss law, in their parametrisation. */
+const GADRE_LAW = compileExpression(GADRE_LOSS_LAW, {
   inputs: ["N", "M"],
   name: "gadre-overtraining",
 });
@@ -75,17 +41,12 @@ const GADRE_FIT: FitOptions = {
   optimizer: "lm",
   starts: "grid",
   maxIterations: 10000,
-  params: {
-    alpha: { grid: [100, 300, 1000, 3000] },
-    beta: { grid: [100, 300, 1000, 3000] },
-    b: { grid: [-0.1, -0.3] },
-    E: { grid: [0, 1, 2, 10] },
-  },
+  params: GADRE_LOSS_GRID,
 };
 
 /** A ladder of the RedPajama runs with metrics "c4_val" (loss) and "err17" (17-task error). */
 async function gadreLadder() {
-  const dir = dataDir();
+  const dir = sharedDataDir();
   const val = await loadDataset("overtrain-gadre", "val_losses", { dataDir: dir });
   const ds = await loadDataset("overtrain-gadre", "downstream", { dataDir: dir });
   const loss = new Map<string, number>();

@@ -16,6 +16,7 @@
  */
 
 import { rng, substream } from "../util/rng.ts";
+import { percentileSorted } from "../util/percentile.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Approach 3: closed form
@@ -338,14 +339,6 @@ export function fitPowerLaw(
   return { k: Math.exp(intercept), exponent: slope, stderr, interval, level, r2, n };
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
 /** Bootstrap over points of the log-log slope: percentile interval. */
 function bootstrapSlope(
   x: Float64Array,
@@ -369,7 +362,7 @@ function bootstrapSlope(
     if (distinct) slopes.push(logLogSlope(bx, by).slope);
   }
   const s = Float64Array.from(slopes).sort();
-  return [percentile(s, (1 - level) / 2), percentile(s, (1 + level) / 2)];
+  return [percentileSorted(s, (1 - level) / 2), percentileSorted(s, (1 + level) / 2)];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,9 +15,11 @@ import type { Law } from "../laws/types.ts";
 import { getLaw } from "../laws/registry.ts";
 import { rng, substream } from "../util/rng.ts";
 import { fit, fitSync } from "./fit.ts";
+import { rebuildLaw, type WorkerLawRef, workerLawRef } from "./fit_task.ts";
 import { defaultWorkerCount, WorkerPool } from "./pool.ts";
 import type { FitData, FitOptions, FitResult, FitStatus, LawRef } from "./types.ts";
 import { type ChinchillaParams, optimalAllocation } from "./allocation.ts";
+import { percentileSorted } from "../util/percentile.ts";
 
 /** Options of {@link bootstrap}. */
 export interface BootstrapOptions {
@@ -128,11 +130,7 @@ export interface BootstrapResult {
 }
 
 /** Input of {@link refitResamplesTask} (structured-cloneable). */
-export interface RefitResamplesTask {
-  /** Law name or expression text. */
-  law: string;
-  /** Input names of the law (to rebuild expression laws). */
-  inputs: string[];
+export interface RefitResamplesTask extends WorkerLawRef {
   data: FitData;
   /** Fit options of every refit (starts already set). */
   options: Omit<FitOptions, "onProgress" | "workers">;
@@ -264,15 +262,7 @@ function refitRange(
  * ```
  */
 export function refitResamplesTask(task: RefitResamplesTask): RefitResamplesOutput {
-  return refitRange(getLaw(task.law, { inputs: task.inputs }), task);
-}
-
-function percentileSorted(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  return refitRange(rebuildLaw(task), task);
 }
 
 function band(values: Float64Array, level: number): Band {
@@ -400,8 +390,7 @@ export async function bootstrap(
       input: {
         ...base,
         data: plainData,
-        law: resolved.name,
-        inputs: resolved.inputs.map((s) => s.name),
+        ...workerLawRef(resolved),
         from,
         to: bounds[c + 1],
       } satisfies RefitResamplesTask,

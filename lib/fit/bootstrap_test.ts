@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { bootstrap, resampleWeights } from "./bootstrap.ts";
 import { chinchilla } from "../laws/chinchilla.ts";
 import { rng } from "../util/rng.ts";
+import { epochData } from "../util/_testdata.ts";
 import type { FitData } from "./types.ts";
 
 function near(actual: number, expected: number, tol: number, what = ""): void {
@@ -12,22 +12,8 @@ function near(actual: number, expected: number, tol: number, what = ""): void {
   );
 }
 
-/** Epoch's Chinchilla data: drop the 5 highest losses (keep loss < 5th-largest) → 240 rows. */
-async function epochData(): Promise<FitData> {
-  const dir = Deno.env.get("SCALING_DATA_DIR") ??
-    fileURLToPath(new URL("../../../shared/data", import.meta.url));
-  const text = await Deno.readTextFile(`${dir}/chinchilla-epoch/chinchilla_fig4.csv`);
-  const rows = text.trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
-  const threshold = rows.map((r) => r[3]).sort((a, b) => b - a)[4];
-  const kept = rows.filter((r) => r[3] < threshold);
-  return {
-    inputs: { N: Float64Array.from(kept, (r) => r[0]), D: Float64Array.from(kept, (r) => r[2]) },
-    y: Float64Array.from(kept, (r) => r[3]),
-  };
-}
-
 Deno.test("bootstrap() reproduces Epoch's 95% intervals on the Chinchilla data", async () => {
-  const data = await epochData();
+  const data = epochData();
   assert.equal(data.y.length, 240);
   // 500 resamples keep the test fast; the 4000-resample check (Epoch's setting) is in
   // bench/bench.ts. Published (4000 resamples, numpy seed 42): E 1.769–1.871,
@@ -61,7 +47,7 @@ Deno.test("bootstrap() reproduces Epoch's 95% intervals on the Chinchilla data",
 });
 
 Deno.test("bootstrap() gives the same draws on one thread and on two workers", async () => {
-  const data = await epochData();
+  const data = epochData();
   const options = { resamples: 24, seed: 7 };
   const one = await bootstrap("chinchilla", data, { ...options, workers: 1 });
   const two = await bootstrap("chinchilla", data, { ...options, workers: 2 });
@@ -125,7 +111,7 @@ Deno.test("resampleWeights() draws whole groups and multiplies base weights", ()
 });
 
 Deno.test("bootstrap() counts refits that do not converge and leaves them out", async () => {
-  const data = await epochData();
+  const data = epochData();
   const estimate = await bootstrap(chinchilla, data, { resamples: 1, workers: 1 });
   const b = await bootstrap(chinchilla, data, {
     resamples: 10,

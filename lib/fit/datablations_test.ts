@@ -21,6 +21,7 @@
 import assert from "node:assert/strict";
 import { loadDataset } from "../data/catalog.ts";
 import { metricPoints } from "../data/schema.ts";
+import { sharedDataDir } from "../util/_testdata.ts";
 import { fitSync } from "./fit.ts";
 import { buildObjective } from "./objective.ts";
 import { dataConstrained } from "../laws/data_constrained.ts";
@@ -59,11 +60,6 @@ interface DatablationsRun {
   loss: number;
 }
 
-function dataDir(): string {
-  return Deno.env.get("SCALING_DATA_DIR") ??
-    new URL("../../../shared/data", import.meta.url).pathname;
-}
-
 function threeDigits(v: number): number {
   const unit = 10 ** (Math.floor(Math.log10(v)) - 2);
   return Math.round(v / unit) * unit;
@@ -74,7 +70,9 @@ let cache: DatablationsRun[] | undefined;
 /** The 229 final-loss runs with U = D / epochs. */
 async function finalRuns(): Promise<DatablationsRun[]> {
   if (cache) return cache;
-  const ladder = await loadDataset("hitchhiker-colpret", "observations", { dataDir: dataDir() });
+  const ladder = await loadDataset("hitchhiker-colpret", "observations", {
+    dataDir: sharedDataDir(),
+  });
   const points = metricPoints(ladder, "openLM_loss");
   const runs: DatablationsRun[] = [];
   for (let i = 0; i < points.y.length; i++) {

@@ -21,7 +21,7 @@ import { buildStarts, freeGrid } from "./starts.ts";
 import { runStarts, type SolverOptions, type StartOutcomes, STATUS_CODES } from "./run_starts.ts";
 import { parameterCovariance } from "./covariance.ts";
 import { defaultWorkerCount, WorkerPool } from "./pool.ts";
-import type { FitStartsTask } from "./fit_task.ts";
+import { type FitStartsTask, workerLawRef } from "./fit_task.ts";
 import { didYouMean, listNames } from "./_names.ts";
 
 /** Options of {@link fit}: {@link FitOptions} plus a pool to reuse across fits. */
@@ -274,8 +274,7 @@ async function runOnPool(
   const tasks = bounds.slice(0, -1).map((from, c) => {
     const to = bounds[c + 1];
     const input: FitStartsTask = {
-      law: law.name,
-      inputs: law.inputs.map((s) => s.name),
+      ...workerLawRef(law),
       data: plainData,
       objective: prep.objective,
       solver: prep.solver,

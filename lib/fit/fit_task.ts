@@ -7,16 +7,64 @@
  */
 
 import { getLaw } from "../laws/registry.ts";
+import { InputError } from "../util/errors.ts";
+import type { Law } from "../laws/types.ts";
 import { buildObjective, type ObjectiveOptions } from "./objective.ts";
 import { runStarts, type SolverOptions, type StartOutcomes } from "./run_starts.ts";
 import type { FitData } from "./types.ts";
 
-/** Input of {@link runFitStartsTask}. */
-export interface FitStartsTask {
+/**
+ * How a worker finds the law of a task: by name (or expression text), checked against the
+ * formula and parameter names of the law on the calling thread.
+ */
+export interface WorkerLawRef {
   /** Law name or expression text. */
   law: string;
   /** Input names of the law, in order (needed to rebuild expression laws). */
   inputs: string[];
+  /** The formula of the caller's law; the rebuilt law must have the same. */
+  formula?: string;
+  /** The caller's parameter names, in order; the rebuilt law must have the same. */
+  params?: string[];
+}
+
+/** The reference a worker needs to rebuild `law` (see {@link rebuildLaw}). */
+export function workerLawRef(law: Law): WorkerLawRef {
+  return {
+    law: law.name,
+    inputs: law.inputs.map((s) => s.name),
+    formula: law.formula,
+    params: law.params.map((s) => s.name),
+  };
+}
+
+/**
+ * Rebuild a task's law on a worker thread, which knows only the built-in laws and expressions.
+ *
+ * @throws {InputError} "Cannot find law ..." when the name is unknown there, or names a
+ * different law than the caller's (a law registered or replaced only on the calling thread), so
+ * the caller falls back to fitting on its own thread.
+ */
+export function rebuildLaw(ref: WorkerLawRef): Law {
+  const law = getLaw(ref.law, { inputs: ref.inputs });
+  const same = (ref.formula === undefined || law.formula === ref.formula) &&
+    (ref.params === undefined ||
+      (law.params.length === ref.params.length &&
+        law.params.every((s, i) => s.name === ref.params![i])));
+  if (!same) {
+    throw new InputError(
+      `Cannot find law ${
+        JSON.stringify(ref.law)
+      } on a worker thread: the name gives a different law there (${law.formula}); expected ` +
+        `the caller's ${ref.formula ?? "law"}`,
+      ref.law,
+    );
+  }
+  return law;
+}
+
+/** Input of {@link runFitStartsTask}. */
+export interface FitStartsTask extends WorkerLawRef {
   /** The data. */
   data: FitData;
   /** Objective options (loss, space, params, weights). */
@@ -50,7 +98,7 @@ export interface FitStartsTask {
  * ```
  */
 export function runFitStartsTask(task: FitStartsTask): StartOutcomes {
-  const law = getLaw(task.law, { inputs: task.inputs });
+  const law = rebuildLaw(task);
   const obj = buildObjective(law, task.data, task.objective);
   return runStarts(obj, task.starts, task.solver, task.count);
 }

@@ -5,7 +5,9 @@ import { metricPoints } from "../data/schema.ts";
 import { fit, fitSync } from "./fit.ts";
 import { chinchilla, chinchillaTied } from "../laws/chinchilla.ts";
 import { getLaw } from "../laws/registry.ts";
+import { compileExpression } from "../laws/expression.ts";
 import type { FitData, FitResult } from "./types.ts";
+import { epochData } from "../util/_testdata.ts";
 
 /** Noise-free data on a 5 × 5 grid of (N, D) from given Chinchilla parameters. */
 function synthetic(E: number, A: number, B: number, alpha: number, beta: number): FitData {
@@ -17,27 +19,6 @@ function synthetic(E: number, A: number, B: number, alpha: number, beta: number)
   return {
     inputs: { N: Float64Array.from(N), D: Float64Array.from(D) },
     y: Float64Array.from(y),
-  };
-}
-
-/**
- * Epoch's Chinchilla data (Besiroglu et al. 2024) without the 5 highest losses: keep rows with
- * loss strictly below the 5th-largest loss (240 rows).
- */
-function epochData(): FitData {
-  const text = Deno.readTextFileSync("/work/shared/data/chinchilla-epoch/chinchilla_fig4.csv");
-  const lines = text.trim().split("\n");
-  const header = lines[0].split(",");
-  const rows = lines.slice(1).map((l) => l.split(",").map(Number));
-  const col = (name: string) => header.indexOf(name);
-  const threshold = rows.map((r) => r[col("loss")]).sort((a, b) => b - a)[4];
-  const keep = rows.filter((r) => r[col("loss")] < threshold);
-  return {
-    inputs: {
-      N: Float64Array.from(keep, (r) => r[col("params")]),
-      D: Float64Array.from(keep, (r) => r[col("tokens")]),
-    },
-    y: Float64Array.from(keep, (r) => r[col("loss")]),
   };
 }
 
@@ -210,6 +191,22 @@ Deno.test("fit() gives the same result with 1 and 2 workers", async () => {
   assert.deepEqual(two.diagnostics.localOptima, one.diagnostics.localOptima);
   assert.equal(two.evaluations, one.evaluations);
   assert.equal(two.iterations, one.iterations);
+});
+
+Deno.test("fit() fits on the calling thread when a law's name means another law on workers", async () => {
+  // A user law that reuses the built-in name "power-law" (E + A/x^alpha) for another formula:
+  // workers rebuild laws by name, so they must not fit the built-in in its place.
+  const law = compileExpression("A * x^(-alpha)", { inputs: ["x"], name: "power-law" });
+  const x = Float64Array.from({ length: 8 }, (_, i) => 2 ** i);
+  const data = { inputs: { x }, y: x.map((v) => 3 * v ** -0.4) };
+  const options = { loss: "squared" as const, space: "linear" as const, starts: 64, seed: 1 };
+  const two = await fit(law, data, { ...options, workers: 2 });
+  const one = await fit(law, data, { ...options, workers: 1 });
+  assert.deepEqual(values(two), values(one));
+  assert.ok(
+    Math.abs(two.params.A.value - 3) < 1e-6 && Math.abs(two.params.alpha.value - 0.4) < 1e-6,
+  );
+  assert.match(two.diagnostics.warnings.join("\n"), /not known to worker threads/);
 });
 
 Deno.test("fitSync() reports fixed, tied, bounded and grid-edge parameters", () => {

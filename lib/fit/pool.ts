@@ -190,7 +190,13 @@ export class WorkerPool {
       const id = this.#nextId++;
       slot.busy = { id, pending };
       const { module, fn, input } = pending.task;
-      slot.worker.postMessage({ id, module, fn, input });
+      try {
+        slot.worker.postMessage({ id, module, fn, input });
+      } catch (err) {
+        // An input that cannot be cloned: fail this task instead of leaving the slot busy.
+        slot.busy = undefined;
+        pending.reject(err);
+      }
     }
   }
 }
