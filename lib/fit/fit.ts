@@ -38,6 +38,12 @@ export const MIN_STARTS_FOR_WORKERS = 64;
 /** Most local optima listed in the diagnostics. */
 export const MAX_LOCAL_OPTIMA = 50;
 
+/** Screening (see {@link FitOptions.screen}): tolerances, and how many end points are refined. */
+const SCREEN_MIN_STARTS = 64;
+const SCREEN_FTOL = 1e-6;
+const SCREEN_GTOL = 1e-5;
+const POLISH_COUNT = 10;
+
 const OPTION_KEYS = [
   "loss",
   "huberDelta",
@@ -46,6 +52,7 @@ const OPTION_KEYS = [
   "starts",
   "optimizer",
   "maxIterations",
+  "screen",
   "ftol",
   "gtol",
   "seed",
@@ -59,7 +66,11 @@ interface Prepared {
   obj: Objective;
   starts: Float64Array;
   count: number;
+  /** Solver settings for the final (refined) runs. */
   solver: SolverOptions;
+  /** Solver settings every start runs with: `solver`, or looser ones when screening. */
+  startSolver: SolverOptions;
+  screening: boolean;
   objective: ObjectiveOptions;
   scanEvaluations: number;
   t0: number;
@@ -132,7 +143,15 @@ function prepare(law: Law, data: FitData, options: AsyncFitOptions): Prepared {
     : buildStarts(obj, options.starts ?? "default", options.seed ?? 0);
   const scanEvaluations = obj.evaluations;
   const count = obj.nFree > 0 ? starts.length / obj.nFree : 1;
-  return { obj, starts, count, solver, objective, scanEvaluations, t0 };
+  const screening = (options.screen ?? true) && obj.nFree > 0 && count >= SCREEN_MIN_STARTS;
+  const startSolver: SolverOptions = screening
+    ? {
+      ...solver,
+      ftol: Math.max(solver.ftol ?? 1e-12, SCREEN_FTOL),
+      gtol: Math.max(solver.gtol ?? 1e-10, SCREEN_GTOL),
+    }
+    : solver;
+  return { obj, starts, count, solver, startSolver, screening, objective, scanEvaluations, t0 };
 }
 
 function runInline(
@@ -140,7 +159,7 @@ function runInline(
   onProgress?: (done: number, total: number) => void,
 ): StartOutcomes {
   const every = Math.max(1, Math.floor(prep.count / 100));
-  return runStarts(prep.obj, prep.starts, prep.solver, prep.count, (done) => {
+  return runStarts(prep.obj, prep.starts, prep.startSolver, prep.count, (done) => {
     if (onProgress && (done % every === 0 || done === prep.count)) onProgress(done, prep.count);
   });
 }
@@ -277,7 +296,7 @@ async function runOnPool(
       ...workerLawRef(law),
       data: plainData,
       objective: prep.objective,
-      solver: prep.solver,
+      solver: prep.startSolver,
       starts: prep.starts.slice(from * k, to * k),
       count: to - from,
     };
@@ -349,9 +368,49 @@ function noData(prep: Prepared): FitResult {
   };
 }
 
+/**
+ * Refine the best distinct screened end points at the requested tolerances, in place. Returns
+ * which starts were refined. Runs on the calling thread: it is a handful of short runs.
+ */
+function polish(prep: Prepared, out: StartOutcomes): Uint8Array {
+  const { obj, count } = prep;
+  const k = obj.nFree;
+  const refined = new Uint8Array(count);
+  const order = Array.from({ length: count }, (_, s) => s)
+    .filter((s) => Number.isFinite(out.f[s]))
+    .sort((a, b) => out.f[a] - out.f[b] || a - b);
+  const chosen: number[] = [];
+  for (const s of order) {
+    if (chosen.length >= POLISH_COUNT) break;
+    const same = chosen.some((c) => {
+      for (let j = 0; j < k; j++) {
+        const a = out.x[s * k + j], b = out.x[c * k + j];
+        if (Math.abs(a - b) > 1e-3 * Math.max(1, Math.abs(b))) return false;
+      }
+      return true;
+    });
+    if (!same) chosen.push(s);
+  }
+  for (const s of chosen) {
+    const again = runStarts(obj, out.x.slice(s * k, s * k + k), prep.solver, 1);
+    out.x.set(again.x, s * k);
+    out.f[s] = again.f[0];
+    out.status[s] = again.status[0];
+    out.iterations[s] += again.iterations[0];
+    out.evaluations[s] += again.evaluations[0];
+    refined[s] = 1;
+  }
+  return refined;
+}
+
 function summarize(prep: Prepared, out: StartOutcomes, extraWarnings: string[]): FitResult {
   const { obj, count } = prep;
   const k = obj.nFree;
+  const refined = prep.screening ? polish(prep, out) : undefined;
+  // A screened start stopped on purpose at loose tolerances: "stalled" there is not a failure.
+  const stalled = STATUS_CODES.indexOf("stalled");
+  const stoppedEarly = (s: number) =>
+    refined !== undefined && refined[s] === 0 && out.status[s] === stalled;
   const order = Array.from({ length: count }, (_, s) => s).sort((a, b) => {
     const fa = out.f[a], fb = out.f[b];
     return fa < fb ? -1 : fa > fb ? 1 : a - b;
@@ -363,6 +422,17 @@ function summarize(prep: Prepared, out: StartOutcomes, extraWarnings: string[]):
   const p = obj.toNatural(theta, new Float64Array(obj.params.length));
   const warnings: string[] = [...extraWarnings];
   const finite = Number.isFinite(fBest);
+  if (refined) {
+    const n = refined.reduce((a, b) => a + b, 0);
+    warnings.push(
+      `Screened ${count} starts at scipy's default L-BFGS-B tolerances (ftol ${SCREEN_FTOL}, ` +
+        `gtol ${SCREEN_GTOL}) and refined the ${n} best distinct end points at ftol ` +
+        `${prep.solver.ftol ?? 1e-12}, gtol ${prep.solver.gtol ?? 1e-10}; ${
+          Array.from({ length: count }, (_, s) => s).filter(stoppedEarly).length
+        } screened starts stopped on slow progress and are not counted as local optima ` +
+        `(screen: false runs every start to the end).`,
+    );
+  }
 
   // Bounds and grid edges (optimiser space).
   const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
@@ -429,10 +499,13 @@ function summarize(prep: Prepared, out: StartOutcomes, extraWarnings: string[]):
 
   // Local optima from converged starts.
   const optima: { s: number; f: number; count: number }[] = [];
-  const floor = prep.solver.ftol ?? 1e-12;
+  const floor = prep.startSolver.ftol ?? 1e-12;
   let notConverged = 0;
   for (const s of order) {
-    if (out.status[s] !== 0 || !Number.isFinite(out.f[s])) {
+    // A screened start that stopped early may join an optimum found by a converged start, but
+    // never founds one (plateau stalls would split the list into hundreds of "optima").
+    const early = stoppedEarly(s) && Number.isFinite(out.f[s]);
+    if ((out.status[s] !== 0 && !early) || !Number.isFinite(out.f[s])) {
       notConverged++;
       continue;
     }
@@ -457,12 +530,12 @@ function summarize(prep: Prepared, out: StartOutcomes, extraWarnings: string[]):
         break;
       }
     }
-    if (!found) optima.push({ s, f, count: 1 });
+    if (!found && !early) optima.push({ s, f, count: 1 });
   }
   if (notConverged > 0) {
     const byStatus = new Map<string, number>();
     for (let s = 0; s < count; s++) {
-      if (out.status[s] !== 0) {
+      if (out.status[s] !== 0 && !stoppedEarly(s)) {
         const st = STATUS_CODES[out.status[s]];
         byStatus.set(st, (byStatus.get(st) ?? 0) + 1);
       }

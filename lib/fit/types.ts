@@ -63,6 +63,14 @@ export interface FitOptions {
   workers?: number;
   /** Optional per-point weights multiplying each point's loss. */
   weights?: Float64Array;
+  /**
+   * Screen large multi-start searches: run every start at scipy's default L-BFGS-B tolerances
+   * (ftol 1e-6 relative, gtol 1e-5), then refine the best distinct end points at `ftol`/`gtol`.
+   * The estimate is the same optimum (at an equal or lower objective) for a fraction of the
+   * work; local optima are then summarised from the screened end points.
+   * @default true when there are at least 64 starts
+   */
+  screen?: boolean;
   /** Called with (done, total) while starts complete. */
   onProgress?: (done: number, total: number) => void;
 }
