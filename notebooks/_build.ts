@@ -23,6 +23,7 @@
 
 import { DOWNSTREAM_NOTEBOOK } from "./_downstream_cells.ts";
 import { HITCHHIKER_NOTEBOOK } from "./_hitchhiker_cells.ts";
+import { code, md } from "./_cells.ts";
 
 /** One cell, as written. */
 export interface CellSpec {
@@ -38,18 +39,6 @@ export interface NotebookSpec {
   minFigures: number;
   cells: CellSpec[];
 }
-
-/** Remove the common indentation and the leading and trailing blank lines of a block. */
-function dedent(text: string): string {
-  const lines = text.replace(/^\s*\n/, "").replace(/\s+$/, "").split("\n");
-  const indent = Math.min(
-    ...lines.filter((l) => l.trim() !== "").map((l) => l.match(/^ */)![0].length),
-  );
-  return lines.map((l) => l.slice(indent)).join("\n");
-}
-
-const md = (source: string): CellSpec => ({ kind: "markdown", source: dedent(source) });
-const code = (source: string): CellSpec => ({ kind: "code", source: dedent(source) });
 
 // -------------------------------------------------------------------------------------------
 // quickstart.ipynb
@@ -698,7 +687,10 @@ if (import.meta.main) {
     }
     if (old === json) console.log(`${file}: unchanged`);
     else {
-      await Deno.writeTextFile(path, json);
+      // Write beside it, then rename: an interrupted build leaves the old notebook whole.
+      const tmp = new URL(`.${file}.tmp`, dir);
+      await Deno.writeTextFile(tmp, json);
+      await Deno.rename(tmp, path);
       console.log(`${file}: written`);
     }
   }

@@ -14,19 +14,8 @@
  * @module
  */
 
-import type { CellSpec, NotebookSpec } from "./_build.ts";
-
-/** Remove the common indentation and the leading and trailing blank lines of a block. */
-function dedent(text: string): string {
-  const lines = text.replace(/^\s*\n/, "").replace(/\s+$/, "").split("\n");
-  const indent = Math.min(
-    ...lines.filter((l) => l.trim() !== "").map((l) => l.match(/^ */)![0].length),
-  );
-  return lines.map((l) => l.slice(indent)).join("\n");
-}
-
-const md = (source: string): CellSpec => ({ kind: "markdown", source: dedent(source) });
-const code = (source: string): CellSpec => ({ kind: "code", source: dedent(source) });
+import type { NotebookSpec } from "./_build.ts";
+import { code, md } from "./_cells.ts";
 
 /** The downstream notebook: Gadre et al.'s chained prediction, then observational scaling. */
 export const DOWNSTREAM_NOTEBOOK: NotebookSpec = {

@@ -16,17 +16,7 @@
  */
 
 import type { CellSpec, NotebookSpec } from "./_build.ts";
-
-function dedent(text: string): string {
-  const lines = text.replace(/^\s*\n/, "").replace(/\s+$/, "").split("\n");
-  const indent = Math.min(
-    ...lines.filter((l) => l.trim() !== "").map((l) => l.match(/^ */)![0].length),
-  );
-  return lines.map((l) => l.slice(indent)).join("\n");
-}
-
-const md = (source: string): CellSpec => ({ kind: "markdown", source: dedent(source) });
-const code = (source: string): CellSpec => ({ kind: "code", source: dedent(source) });
+import { code, md } from "./_cells.ts";
 
 /** The cells, in order. */
 export const HITCHHIKER_CELLS: CellSpec[] = [

@@ -16,20 +16,12 @@
  * @module
  */
 
+import { catalogTable } from "../lib/data/catalog.ts";
 import type { PipelineSpec } from "../lib/pipeline/mod.ts";
 import { runPipelineMain } from "../lib/pipeline/mod.ts";
 
-/** The 8 base benchmarks of base_llm_benchmark_eval.csv. */
-export const OBS_BENCHMARKS = [
-  "MMLU",
-  "ARC-C",
-  "HellaSwag",
-  "Winograd",
-  "TruthfulQA",
-  "GSM8K",
-  "XWinograd",
-  "HumanEval",
-];
+/** The 8 base benchmarks of base_llm_benchmark_eval.csv (the catalog's `base` table). */
+export const OBS_BENCHMARKS: string[] = [...catalogTable("obsscaling", "base").mapping.metrics!];
 
 /** Llama-2-7B's training compute (FLOPs): 84 × 1e21 in the table. */
 export const OBS_CUTOFF = 8.4e22;

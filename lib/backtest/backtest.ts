@@ -31,6 +31,17 @@ export interface BacktestOptions {
   workers?: number;
 }
 
+/** One target of a backtest: run, N, D, actual, predicted and interval (when bootstrapped). */
+export interface BacktestRow {
+  run: string;
+  N: number;
+  D: number;
+  actual: number;
+  predicted: number;
+  low?: number;
+  high?: number;
+}
+
 /** Result of {@link backtest}. */
 export interface BacktestResult {
   law: string;
@@ -42,15 +53,7 @@ export interface BacktestResult {
   /** Errors at the targets, with coverage when bootstrapped. */
   errors: PredictionErrors;
   /** Per-target rows: run, N, D, actual, predicted and interval. */
-  rows: {
-    run: string;
-    N: number;
-    D: number;
-    actual: number;
-    predicted: number;
-    low?: number;
-    high?: number;
-  }[];
+  rows: BacktestRow[];
   /** Level of the intervals, when bootstrapped. */
   level: number | null;
   /** Bootstrap resamples and refits that failed (left out of the intervals), when bootstrapped. */

@@ -48,7 +48,7 @@ export interface BacktestFitOutcome {
   trainAre: number;
   /** AIC/BIC on the training points (null when not computable). */
   criteria: InformationCriteria | null;
-  /** Predictions at the targets (empty when not kept). */
+  /** Predictions at the targets (empty when not kept; NaN when not fitted). */
   predicted: Float64Array;
 }
 
@@ -107,7 +107,9 @@ export function runBacktestFit(task: BacktestFitTask): BacktestFitOutcome {
       targets: empty,
       trainAre: NaN,
       criteria: null,
-      predicted: new Float64Array(0),
+      predicted: task.keepPredictions === false
+        ? new Float64Array(0)
+        : new Float64Array(task.targets.y.length).fill(NaN),
     };
   }
   const result = fitSync(law, { inputs: task.train.inputs, y: task.train.y }, task.options);
@@ -145,18 +147,4 @@ export function runBacktestFit(task: BacktestFitTask): BacktestFitOutcome {
     criteria,
     predicted: task.keepPredictions === false ? new Float64Array(0) : predicted,
   };
-}
-
-/**
- * Run a batch of backtest fits (one worker message for several fits).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { runBacktestFits } from "./fit_task.ts";
- * assert.deepEqual(runBacktestFits([]), []);
- * ```
- */
-export function runBacktestFits(tasks: BacktestFitTask[]): BacktestFitOutcome[] {
-  return tasks.map(runBacktestFit);
 }

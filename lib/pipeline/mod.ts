@@ -54,15 +54,14 @@ export { PipelineContext } from "./context.ts";
 export {
   type DownstreamMetricConfig,
   type MapBootstrapConfig,
-  type MapEntry,
   type MapLossConfig,
   type MapMappingConfig,
   type MapReferenceConfig,
   type MapStep,
   type MapStepConfig,
   type MapTargetsConfig,
-  runMapStep,
-} from "./steps_downstream.ts";
+} from "./steps_downstream_spec.ts";
+export { type MapEntry, runMapStep } from "./steps_downstream.ts";
 export { buildFigures } from "./figures.ts";
 export { compareWithPublished, resolveQuantity } from "./results.ts";
 export { runPipelineMain, type RunPipelineMainOptions } from "./main.ts";

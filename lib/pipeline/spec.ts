@@ -44,7 +44,6 @@ import type { FilterSpec } from "../data/filter.ts";
 import type { ChinchillaParams, SyntheticOptions, SyntheticTask } from "../data/synthetic.ts";
 import type { LossKind, ParamOptions, StartsOption } from "../fit/types.ts";
 import { getLaw } from "../laws/registry.ts";
-import type { Law } from "../laws/types.ts";
 import {
   array,
   boolean,
@@ -70,7 +69,8 @@ import {
   string,
   union,
 } from "./validate.ts";
-import { type MapStep, type MapStepConfig, mapStepSchema } from "./steps_downstream.ts";
+import { type MapStep, type MapStepConfig, mapStepSchema } from "./steps_downstream_spec.ts";
+import { idSchema, lawOrUndefined } from "./_spec_parts.ts";
 import {
   type BacktestStepConfigs,
   type BacktestSteps,
@@ -566,10 +566,6 @@ export const lawSchema: Schema<string> = refine(string(), (text) => {
   }
 }, "a law name or expression");
 
-const ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const idSchema = () =>
-  string({ pattern: ID, patternName: "an id (a letter or _, then letters, digits, _ or -)" });
-
 // ---------------------------------------------------------------------------------------------
 // Step schemas
 
@@ -614,14 +610,6 @@ const bootstrapSchema = object<BootstrapStep>({
   by: optional(enumOf(["point", "run"] as const), "point"),
   level: optional(number({ greaterThan: 0, lessThan: 1 }), 0.95),
 });
-
-function lawOrUndefined(text: string): Law | undefined {
-  try {
-    return getLaw(text);
-  } catch {
-    return undefined;
-  }
-}
 
 function checkNames(
   names: string[],

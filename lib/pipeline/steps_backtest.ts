@@ -16,7 +16,13 @@ import { compareLaws } from "../backtest/compare_laws.ts";
 import { type SeedSpread, studyFindings, studySummary } from "../backtest/findings.ts";
 import type { BacktestFitOutcome, BacktestFitTask } from "../backtest/fit_task.ts";
 import { backtestPoints } from "../backtest/points.ts";
-import { runStudy, STUDY_FIT, type StudyFamilyInput, type StudyResult } from "../backtest/study.ts";
+import {
+  runStudy,
+  STUDY_FIT,
+  type StudyCell,
+  type StudyFamilyInput,
+  type StudyResult,
+} from "../backtest/study.ts";
 import { defaultWorkerCount, WorkerPool } from "../fit/pool.ts";
 import type { FitOptions } from "../fit/types.ts";
 import { heatmap, type HeatmapCell } from "../plot/heatmap.ts";
@@ -160,6 +166,16 @@ async function runBacktestStepImpl(
         ...(options.workers !== undefined ? { workers: options.workers } : {}),
       })
       : backtest(points, common);
+    if (r.outcome.state !== "fitted" || !r.outcome.converged) {
+      ctx.warnings.warn(
+        "backtest.not-converged",
+        `Backtest ${JSON.stringify(step.id)} (${g.name}): ${
+          r.outcome.state === "fitted"
+            ? `the fit did not converge (${r.outcome.status}); its errors are of the last iterate`
+            : `${r.outcome.n} training points for ${r.outcome.nFree} free parameters; not fitted`
+        }`,
+      );
+    }
     if (r.bootstrap && r.bootstrap.failed > 0) {
       ctx.warnings.warn(
         "backtest.failed-refits",
@@ -459,14 +475,7 @@ function studyFigures(id: string, s: StudySummary): Figure[] {
   const domain: [number, number] = [0, 0.3];
   const xOrder = s.fractions.map(fractionLabel);
   const grouped = new Set(s.aggregates.flatMap((a) => a.families));
-  type C = {
-    grid: string;
-    setting: string;
-    k: number;
-    start: number;
-    fraction: number;
-    are: number | null;
-  };
+  type C = Pick<StudyCell, "setting" | "k" | "start" | "fraction" | "are"> & { grid: string };
   const draw = (name: string, label: string, target: string, cells: C[], n: number | null) => {
     const models = cells.filter((c) => c.grid === "models");
     if (models.length === 0) return;

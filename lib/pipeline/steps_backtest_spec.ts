@@ -15,6 +15,7 @@ import type { CheckpointSetting } from "../backtest/study.ts";
 import type { ModelSelector, SubsetSpec, TargetSpec } from "../backtest/select.ts";
 import type { LossKind } from "../fit/types.ts";
 import { filterSchema, lawSchema } from "./spec.ts";
+import { idSchema } from "./_spec_parts.ts";
 import type { FilterSpec } from "../data/filter.ts";
 import {
   array,
@@ -155,9 +156,6 @@ export type BacktestStepConfigs =
 /** A parsed backtest step (defaults are applied when the step runs). */
 export type BacktestSteps = BacktestStepConfigs;
 
-const ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const idSchema = () =>
-  string({ pattern: ID, patternName: "an id (a letter or _, then letters, digits, _ or -)" });
 const fraction = () => number({ greaterThan: 0, max: 1 });
 
 const modelSelectorSchema: Schema<ModelSelector> = union<ModelSelector>("kind", {
@@ -294,9 +292,6 @@ const SCHEMAS = {
   }),
 };
 
-/** Step kinds defined here. */
-export const BACKTEST_STEP_KINDS = ["quality", "backtest", "select", "study"] as const;
-
 /**
  * The schemas of the backtest steps, keyed by step kind, for `spec.ts`'s step union. A hoisted
  * function returning lazy schemas, so it can be called while the modules that import each
@@ -322,9 +317,4 @@ export function backtestStepSchemas(): Record<string, Schema<BacktestSteps>> {
     out[kind] = lazy(() => SCHEMAS[kind] as Schema<BacktestSteps>, `a ${kind} step`);
   }
   return out;
-}
-
-/** Whether a value is one of the backtest step kinds. */
-export function isBacktestStepKind(kind: unknown): kind is BacktestSteps["step"] {
-  return typeof kind === "string" && (BACKTEST_STEP_KINDS as readonly string[]).includes(kind);
 }

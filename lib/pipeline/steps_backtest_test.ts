@@ -79,3 +79,24 @@ Deno.test("runPipeline() runs quality, backtest, select and study steps on a syn
   assert.match(text, /Findings of the paper on this data/);
   assert.match(text, /Model selection m/);
 });
+
+Deno.test("runPipeline() warns when a backtest has fewer training points than free parameters", async () => {
+  const result = await runPipeline({
+    name: "bt-few",
+    steps: [
+      LOAD,
+      {
+        step: "backtest",
+        id: "few",
+        metric: "loss",
+        // The smallest model's final checkpoint only: 1 point for Chinchilla's 5 parameters.
+        subset: { models: { kind: "smallest", k: 1 }, checkpoints: "final" },
+      },
+    ],
+  }, { workers: 1 });
+  const g = result.results.backtest!.backtests.few.groups[0];
+  assert.equal(g.state, "too-few-points");
+  const w = result.results.warnings.find((x) => x.code === "backtest.not-converged");
+  assert.ok(w, JSON.stringify(result.results.warnings));
+  assert.match(w.message, /1 training points for 5 free parameters; not fitted/);
+});

@@ -15,501 +15,65 @@
  * table (lib/downstream/chance.ts); the OLMo ladder's anchor point is an option. Results go to
  * `results.json` under `downstream.<id>` (see lib/report/downstream.ts).
  *
- * @example A mapping step in a spec
- * ```ts
- * import assert from "node:assert/strict";
- * import { parsePipelineSpec } from "./spec.ts";
- * const spec = parsePipelineSpec({
- *   name: "demo",
- *   steps: [
- *     { step: "load", synthetic: { sizes: [2e7, 5e7], seeds: 1 } },
- *     {
- *       step: "map", id: "acc",
- *       mapping: { law: "sigmoid", x: "loss", metrics: ["hellaswag"] },
- *       targets: { filters: [{ kind: "runs", largest: 1 }] },
- *     },
- *   ],
- * });
- * const map = spec.steps[1];
- * assert.ok(map.step === "map" && map.mapping?.law === "sigmoid" && map.conventions === "final");
- * ```
+ * The step's spec and schema are in steps_downstream_spec.ts, its ladder helpers in
+ * downstream_ladder.ts, its statistics in downstream_stats.ts.
  *
  * @module
  */
 
 import { catalogEntry, type CatalogOptions, loadDataset } from "../data/catalog.ts";
 import { applyFilters, type FilterSpec } from "../data/filter.ts";
-import {
-  checkpointCompute,
-  type ComputeMode,
-  type Ladder,
-  type MetricKind,
-  metricPoints,
-} from "../data/schema.ts";
+import { type ComputeMode, type Ladder, metricPoints } from "../data/schema.ts";
 import { chanceLevel, chanceLevels, type ChanceTable } from "../downstream/chance.ts";
 import { predictChain, type PredictChainResult } from "../downstream/chain.ts";
 import { fitMapping, type FitMappingResult } from "../downstream/fit_mapping.ts";
 import { fitSync } from "../fit/fit.ts";
-import type { FitOptions, FitResult, StartsOption } from "../fit/types.ts";
+import type { FitOptions, FitResult } from "../fit/types.ts";
 import { getLaw } from "../laws/registry.ts";
 import type { Law } from "../laws/types.ts";
 import {
-  type CoverageSummary,
   type DownstreamCheck,
-  type DownstreamFit,
   type DownstreamMapping,
   type DownstreamSummary,
   type DownstreamTarget,
-  type FitQuality,
   type ReferenceSummary,
   resultKey,
 } from "../report/downstream.ts";
-import type { Interval } from "../report/types.ts";
 import { rng, substream } from "../util/rng.ts";
 import type { PipelineContext } from "./context.ts";
-import { filterSchema, fitOptionsSchema, type FitStepOptions, lawSchema } from "./spec.ts";
 import {
-  array,
-  boolean,
-  enumOf,
-  integer,
-  INVALID,
-  isPlainObject,
-  type Issues,
-  lazy,
-  literal,
-  number,
-  object,
-  oneOf,
-  optional,
-  record,
-  type Schema,
-  string,
-} from "./validate.ts";
-
-// ---------------------------------------------------------------------------------------------
-// Spec
-
-/** A downstream metric to predict: a metric of the ladder, or an average of several. */
-export interface DownstreamMetricConfig {
-  /** Metric name; with `mean`, the name of the average (a new metric). */
-  name: string;
-  /** Average these metrics at each checkpoint (checkpoints missing one of them are skipped). */
-  mean?: string[];
-  /**
-   * `"error"`: predict 1 − value (top-1 error, as Gadre et al.); without `mean` the new metric
-   * is named `1 - <name>`. @default "none"
-   */
-  transform?: "none" | "error";
-  /**
-   * Input of the mapping for this metric (a task's own cross-entropy); in a chain, step 1 fits
-   * this metric. @default the mapping's `x` (or, in a chain, the loss metric)
-   */
-  x?: string;
-  /** Task name in the chance table. @default the metric name, then each `/`-separated part */
-  task?: string;
-  /** Chance accuracy (fraction), instead of the chance table's. */
-  chance?: number;
-}
-
-/** Step 1 of a map step: a law of the task loss in N, D, C = 6ND and M = D/N. */
-export interface MapLossConfig {
-  /** Metric holding the task loss. Optional when every downstream metric names its `x`. */
-  metric?: string;
-  /** Registered law name or expression over N, D, C, M. @default "chinchilla" */
-  law?: string;
-  /** Fitter options (as a fit step's). @default {} (the fitter's defaults) */
-  options?: FitStepOptions;
-  /** Filters selecting the points of step 1 (before the checkpoint convention's). @default [] */
-  filters?: FilterSpec[];
-}
-
-/** Step 2 of a map step: a one-input law from an input to the downstream metric(s). */
-export interface MapMappingConfig {
-  /** Metrics to predict, each its own mapping. */
-  metrics: (string | DownstreamMetricConfig)[];
-  /**
-   * Mapping law: `sigmoid`, `sigmoid-floor`, `exp-error`, `loss-to-loss`, `direct`, or any
-   * one-input law or expression. @default "sigmoid"
-   */
-  law?: string;
-  /**
-   * Input column: a metric (task loss, a validation loss) or `N`, `D`, `C` (compute by the
-   * step's compute mode), `M`. In a chain it must be the loss metric. @default the loss metric
-   */
-  x?: string;
-  /** Scale of the input: `"log10"` for compute (observational scaling laws). @default "linear" */
-  xScale?: "linear" | "log10";
-  /**
-   * Chance levels: `"auto"` (the loaded dataset's chance table when it ships one, else the
-   * default table), `"default"` (lib/downstream/chance.ts), or `"none"`. @default "auto"
-   */
-  chance?: "auto" | "default" | "none";
-  /** Append the OLMo ladder's anchor point (0, ceiling), or a given point. @default false */
-  anchor?: boolean | { x: number; y: number };
-  /** Best reachable value (the anchor's y and the ladder start's b). @default 1 */
-  ceiling?: number;
-  /** Starts: `"ladder"` (sigmoid only, needs a chance level) or any fit starts. @default "default" */
-  starts?: "ladder" | StartsOption;
-  /** Fitter options (plain least squares in linear space unless set). @default {} */
-  options?: Omit<FitStepOptions, "starts">;
-  /** Filters selecting the points of step 2 (before the checkpoint convention's). @default [] */
-  filters?: FilterSpec[];
-}
-
-/** Where the held-out targets come from. */
-export interface MapTargetsConfig {
-  /** Another table of the loaded catalog dataset (e.g. Kempner's `extrapolation`). */
-  table?: string;
-  /** Filters selecting the targets. @default [] */
-  filters?: FilterSpec[];
-}
-
-/** Run-level bootstrap of a map step. */
-export interface MapBootstrapConfig {
-  /** Resamples of whole runs (0: point predictions only). */
-  resamples: number;
-  /** Seed. @default the pipeline's seed */
-  seed?: number;
-  /** Level of the percentile intervals. @default 0.95 */
-  level?: number;
-  /** Refit each resample from the full-data optimum or from the fit's starts. @default "estimate" */
-  refitFrom?: "estimate" | "starts";
-}
-
-/** A published range of relative errors to judge ours against. */
-export interface MapReferenceConfig {
-  /** [low, high] relative errors (fractions; positive: over-prediction), e.g. [0.01, 0.035]. */
-  relativeError: [number, number];
-  /** Where the range was published. */
-  source: string;
-  /** Judge step 1's loss or the downstream value. @default "value", or "loss" without mapping */
-  of?: "loss" | "value";
-}
-
-/** Predict downstream metrics (or a loss) at held-out targets. */
-export interface MapStepConfig {
-  step: "map";
-  /** Name of the result (`downstream.<id>`). */
-  id: string;
-  /** Step 1: the loss law. Omit for a mapping from an observed input. */
-  loss?: MapLossConfig;
-  /** Step 2: the mapping. Omit to predict the loss only. */
-  mapping?: MapMappingConfig;
-  /**
-   * Fit and predict each run family (e.g. pretraining corpus) on its own; targets are matched
-   * to their family. @default false
-   */
-  byFamily?: boolean;
-  /** Other tables of the loaded catalog dataset whose metrics are joined by run and checkpoint. */
-  join?: string[];
-  /**
-   * Held-out targets: `"holdout"` (runs of the current ladder that no step fitted) or selected
-   * by filters, optionally from another table. The final checkpoint of each target run is used
-   * unless `conventions` is `"none"`.
-   */
-  targets: "holdout" | MapTargetsConfig;
-  /**
-   * Checkpoint convention: `"final"` (each run's final checkpoint in both steps), `"ladder"`
-   * (OLMo ladder: mean of the last 5 losses for step 1; step 2 on all checkpoints after the
-   * first 10%, moving average 5), `"none"`. @default "final"
-   */
-  conventions?: "final" | "ladder" | "none";
-  /** How compute C is obtained for inputs and filters. @default "6ND" */
-  compute?: ComputeMode;
-  /** Bootstrap over whole runs. @default no bootstrap */
-  bootstrap?: MapBootstrapConfig;
-  /**
-   * A published range of relative errors at the same targets (e.g. the authors' own fits), to
-   * say in the report whether ours land in it, closer to the actual values, or outside.
-   */
-  reference?: MapReferenceConfig;
-  /**
-   * Figures of this step (when the report's figure kinds include "downstream"): `"all"` (the
-   * loss law, up to 6 mappings, predicted against actual), `"predictions"` (predicted against
-   * actual only), `"none"`. @default "all"
-   */
-  figures?: "all" | "predictions" | "none";
-}
-
-/** A parsed downstream metric. */
-export type DownstreamMetric = DownstreamMetricConfig & { transform: "none" | "error" };
-
-/** A parsed map step: defaults applied. */
-export interface MapStep {
-  step: "map";
-  id: string;
-  loss?: Required<Omit<MapLossConfig, "metric">> & { metric?: string };
-  mapping?:
-    & Required<Omit<MapMappingConfig, "x" | "metrics">>
-    & { x?: string; metrics: DownstreamMetric[] };
-  byFamily: boolean;
-  join: string[];
-  targets: "holdout" | Required<Omit<MapTargetsConfig, "table">> & { table?: string };
-  conventions: "final" | "ladder" | "none";
-  compute: ComputeMode;
-  bootstrap?: Required<Omit<MapBootstrapConfig, "seed">> & { seed?: number };
-  figures: "all" | "predictions" | "none";
-  reference?: MapReferenceConfig;
-}
-
-const STEP1_INPUTS = ["N", "D", "C", "M"];
-
-function lawOrUndefined(text: string): Law | undefined {
-  try {
-    return getLaw(text);
-  } catch {
-    return undefined;
-  }
-}
-
-const lazyFilter = lazy(() => filterSchema, "a filter");
-const lazyFitOptions = lazy(() => fitOptionsSchema, "fit options");
-const lazyLaw = lazy(() => lawSchema, "a law name or expression");
-const ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-
-const metricSchema: Schema<DownstreamMetric> = oneOf<DownstreamMetric>(
-  "a metric name or { name, mean?, transform?, x?, task?, chance? }",
-  [
-    {
-      when: (v) => typeof v === "string",
-      schema: {
-        expected: "a metric name",
-        parse(value, path, issues) {
-          const s = string().parse(value, path, issues);
-          return typeof s === "string" ? { name: s, transform: "none" } : s;
-        },
-      },
-    },
-    {
-      when: isPlainObject,
-      schema: object<DownstreamMetric>({
-        name: string(),
-        mean: optional(array(string(), { minLength: 1 })),
-        transform: optional(enumOf(["none", "error"] as const), "none"),
-        x: optional(string()),
-        task: optional(string()),
-        chance: optional(number({ min: 0, max: 1 })),
-      }),
-    },
-  ],
-);
-
-const startsSchema = oneOf<"ladder" | StartsOption>(
-  `"ladder", "default", "grid", a number of random starts, or a list of start records`,
-  [
-    {
-      when: (v) => typeof v === "string",
-      schema: enumOf(["ladder", "default", "grid"] as const),
-    },
-    { when: (v) => typeof v === "number", schema: integer({ min: 1 }) },
-    { when: Array.isArray, schema: array(record(number()), { minLength: 1 }) },
-  ],
-);
-
-function checkParamNames(
-  law: Law,
-  options: FitStepOptions | undefined,
-  path: string,
-  issues: Issues,
-): void {
-  const names = law.params.map((s) => s.name);
-  for (const n of Object.keys(options?.params ?? {})) {
-    if (!names.includes(n)) {
-      issues.add(
-        `${path}.options.params.${n}`,
-        `is not a parameter of law ${JSON.stringify(law.name)}; expected one of ${
-          names.map((k) => JSON.stringify(k)).join(", ")
-        }`,
-      );
-    }
-  }
-}
-
-type LossParsed = NonNullable<MapStep["loss"]>;
-type MappingParsed = NonNullable<MapStep["mapping"]>;
-
-const lossSchema = object<LossParsed>({
-  metric: optional(string()),
-  law: optional(lazyLaw, "chinchilla"),
-  options: optional(lazyFitOptions as Schema<FitStepOptions>, {}),
-  filters: optional(array(lazyFilter as Schema<FilterSpec>), []),
-}, {
-  check(loss, path, issues) {
-    const law = lawOrUndefined(loss.law);
-    if (!law) return;
-    const bad = law.inputs.map((s) => s.name).filter((n) => !STEP1_INPUTS.includes(n));
-    if (bad.length > 0) {
-      issues.add(
-        `${path}.law`,
-        `has inputs ${bad.map((n) => JSON.stringify(n)).join(", ")}; expected a loss law over ` +
-          `${STEP1_INPUTS.join(", ")}`,
-      );
-    }
-    checkParamNames(law, loss.options, path, issues);
-  },
-});
-
-const mappingSchema = object<MappingParsed>({
-  metrics: array(metricSchema, { minLength: 1 }),
-  law: optional(lazyLaw, "sigmoid"),
-  x: optional(string()),
-  xScale: optional(enumOf(["linear", "log10"] as const), "linear"),
-  chance: optional(enumOf(["auto", "default", "none"] as const), "auto"),
-  anchor: optional(
-    oneOf<boolean | { x: number; y: number }>("true, false or { x, y }", [
-      { when: (v) => typeof v === "boolean", schema: boolean() },
-      {
-        when: isPlainObject,
-        schema: object<{ x: number; y: number }>({ x: number(), y: number() }),
-      },
-    ]),
-    false,
-  ),
-  ceiling: optional(number({ greaterThan: 0, max: 1 }), 1),
-  starts: optional(startsSchema, "default"),
-  options: optional(lazyFitOptions as Schema<Omit<FitStepOptions, "starts">>, {}),
-  filters: optional(array(lazyFilter as Schema<FilterSpec>), []),
-}, {
-  check(m, path, issues) {
-    const law = lawOrUndefined(m.law);
-    if (!law) return;
-    if (law.inputs.length !== 1) {
-      issues.add(
-        `${path}.law`,
-        `is ${JSON.stringify(m.law)} with ${law.inputs.length} inputs; expected a law of one ` +
-          `input (sigmoid, sigmoid-floor, exp-error, loss-to-loss, direct)`,
-      );
-    }
-    if (m.starts === "ladder" && law.name !== "sigmoid") {
-      issues.add(
-        `${path}.starts`,
-        `is "ladder" with law ${JSON.stringify(law.name)}; expected law "sigmoid"`,
-      );
-    }
-    if ("starts" in (m.options as Record<string, unknown>)) {
-      issues.add(`${path}.options.starts`, "is set; expected the starts in mapping.starts");
-    }
-    checkParamNames(law, m.options, path, issues);
-    const names = new Set<string>();
-    m.metrics.forEach((d, i) => {
-      const name = derivedName(d);
-      if (names.has(name)) {
-        issues.add(
-          `${path}.metrics[${i}]`,
-          `repeats metric ${JSON.stringify(name)}; expected each once`,
-        );
-      }
-      names.add(name);
-    });
-  },
-});
-
-const targetsSchema = oneOf<MapStep["targets"]>(`"holdout" or { table?, filters? }`, [
-  { when: (v) => typeof v === "string", schema: literal("holdout") },
-  {
-    when: isPlainObject,
-    schema: object<Exclude<MapStep["targets"], "holdout">>({
-      table: optional(string()),
-      filters: optional(array(lazyFilter as Schema<FilterSpec>), []),
-    }),
-  },
-]);
-
-const bootstrapSchema = object<NonNullable<MapStep["bootstrap"]>>({
-  resamples: integer({ min: 0 }),
-  seed: optional(integer()),
-  level: optional(number({ greaterThan: 0, lessThan: 1 }), 0.95),
-  refitFrom: optional(enumOf(["estimate", "starts"] as const), "estimate"),
-});
-
-/**
- * Schema of the `map` step (registered in spec.ts's step union): defaults applied, laws
- * checked (step 1 over N, D, C, M; step 2 of one input), and the form's requirements: at least
- * one of `loss` and `mapping`; a loss metric for step 1; an input for every mapping; in a chain,
- * the mapping's input is the loss itself (linear scale).
- */
-export const mapStepSchema: Schema<MapStep> = object<MapStep>({
-  step: literal("map"),
-  id: string({
-    pattern: ID,
-    patternName: "an id (a letter or _, then letters, digits, _ or -)",
-  }),
-  loss: optional(lossSchema),
-  mapping: optional(mappingSchema),
-  byFamily: optional(boolean(), false),
-  join: optional(array(string()), []),
-  targets: targetsSchema,
-  conventions: optional(enumOf(["final", "ladder", "none"] as const), "final"),
-  compute: optional(enumOf<ComputeMode>(["given", "6ND", "6NnD"]), "6ND"),
-  bootstrap: optional(bootstrapSchema),
-  figures: optional(enumOf(["all", "predictions", "none"] as const), "all"),
-  reference: optional(object<MapReferenceConfig>({
-    relativeError: refineRange(array(number(), { minLength: 2, maxLength: 2 })),
-    source: string(),
-    of: optional(enumOf(["loss", "value"] as const)),
-  })),
-}, {
-  check(s, path, issues) {
-    if (!s.loss && !s.mapping) {
-      issues.add(`${path}.loss`, "is missing, and so is mapping; expected at least one of them");
-      return;
-    }
-    if (s.loss && s.mapping) {
-      if (s.mapping.xScale !== "linear") {
-        issues.add(
-          `${path}.mapping.xScale`,
-          `is "${s.mapping.xScale}" in a chain; expected "linear" (step 2's input is step 1's loss)`,
-        );
-      }
-      if (s.mapping.x !== undefined && s.mapping.x !== s.loss.metric) {
-        issues.add(
-          `${path}.mapping.x`,
-          `is ${JSON.stringify(s.mapping.x)} but the loss metric is ${
-            JSON.stringify(s.loss.metric ?? null)
-          }; expected the loss metric (or no x) in a chain`,
-        );
-      }
-    }
-    if (s.loss && !s.mapping && s.loss.metric === undefined) {
-      issues.add(`${path}.loss.metric`, "is missing; expected the metric of the loss to predict");
-    }
-    if (s.mapping) {
-      const fallback = s.mapping.x ?? s.loss?.metric;
-      s.mapping.metrics.forEach((d, i) => {
-        if (d.x === undefined && fallback === undefined) {
-          issues.add(
-            `${path}.mapping.metrics[${i}].x`,
-            `is missing and neither mapping.x nor loss.metric is set; expected the input of ` +
-              `the mapping of ${JSON.stringify(d.name)}`,
-          );
-        }
-        if (s.loss && d.x !== undefined && s.mapping!.xScale !== "linear") {
-          issues.add(`${path}.mapping.metrics[${i}].x`, "is set in a chain with a log10 input");
-        }
-      });
-    }
-  },
-});
-
-function refineRange(s: Schema<number[]>): Schema<[number, number]> {
-  return {
-    expected: "[low, high]",
-    parse(value, path, issues) {
-      const r = s.parse(value, path, issues);
-      if (Array.isArray(r) && r[0] > r[1]) {
-        issues.add(path, `is [${r[0]}, ${r[1]}]; expected low <= high`);
-        return INVALID;
-      }
-      return r as [number, number] | typeof INVALID;
-    },
-  };
-}
-
-/** The metric a downstream metric config predicts (its own name, or `1 - name`). */
-export function derivedName(d: DownstreamMetricConfig): string {
-  return d.mean === undefined && d.transform === "error" ? `1 - ${d.name}` : d.name;
-}
+  addDerived,
+  byFamily,
+  columnByCheckpoint,
+  finalCheckpoints,
+  joinLadders,
+  metricByCheckpoint,
+  requireMetric,
+} from "./downstream_ladder.ts";
+import {
+  addNoise,
+  bandOf,
+  check,
+  clampFraction,
+  coverage,
+  fitQuality,
+  fitSummaryOf,
+  intervalOf,
+  linspace,
+  paramValues,
+  predictOne,
+  refitOverRuns,
+  residuals,
+  slotsOf,
+} from "./downstream_stats.ts";
+import type { FitStepOptions } from "./spec.ts";
+import {
+  derivedName,
+  type DownstreamMetric,
+  type MapReferenceConfig,
+  type MapStep,
+  STEP1_INPUTS,
+} from "./steps_downstream_spec.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Runtime state kept for figures and notebooks
@@ -552,351 +116,6 @@ export interface MapEntry {
   step: MapStep;
   summary: DownstreamSummary;
   figures: MapFigureData[];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ladder helpers
-
-function checkpointKey(ladder: Ladder, c: number): string {
-  const cp = ladder.checkpoints;
-  return `${ladder.runs[cp.run[c]].id}\u0000${cp.step[c]}\u0000${cp.tokens[c]}`;
-}
-
-/** Add one metric (a value per checkpoint, NaN where absent) to a ladder. */
-function appendMetric(
-  ladder: Ladder,
-  name: string,
-  kind: MetricKind | undefined,
-  byCheckpoint: Float64Array,
-): Ladder {
-  const add: number[] = [];
-  byCheckpoint.forEach((v, c) => {
-    if (Number.isFinite(v)) add.push(c);
-  });
-  const o = ladder.observations;
-  const n = o.value.length;
-  const m = ladder.metrics.length;
-  const checkpoint = new Int32Array(n + add.length);
-  const metric = new Int32Array(n + add.length);
-  const value = new Float64Array(n + add.length);
-  checkpoint.set(o.checkpoint);
-  metric.set(o.metric);
-  value.set(o.value);
-  add.forEach((c, i) => {
-    checkpoint[n + i] = c;
-    metric[n + i] = m;
-    value[n + i] = byCheckpoint[c];
-  });
-  return {
-    ...ladder,
-    observations: { checkpoint, metric, value },
-    metrics: [...ladder.metrics, name],
-    metricKinds: kind ? { ...ladder.metricKinds, [name]: kind } : ladder.metricKinds,
-  };
-}
-
-/** Values of a metric per checkpoint (NaN where absent). */
-function metricByCheckpoint(ladder: Ladder, name: string): Float64Array {
-  const out = new Float64Array(ladder.checkpoints.run.length).fill(NaN);
-  const m = ladder.metrics.indexOf(name);
-  if (m < 0) return out;
-  const o = ladder.observations;
-  for (let i = 0; i < o.value.length; i++) if (o.metric[i] === m) out[o.checkpoint[i]] = o.value[i];
-  return out;
-}
-
-function requireMetric(ladder: Ladder, name: string, what: string): void {
-  if (ladder.metrics.includes(name)) return;
-  const near = ladder.metrics.filter((m) => m.toLowerCase().includes(name.toLowerCase())).slice(
-    0,
-    5,
-  );
-  throw new RangeError(
-    `Cannot ${what}: metric ${JSON.stringify(name)} is not in the data; expected one of the ` +
-      `${ladder.metrics.length} metrics${
-        near.length ? ` (e.g. ${near.map((n) => JSON.stringify(n)).join(", ")})` : ""
-      }`,
-  );
-}
-
-/**
- * Join the metrics of another table into a ladder: observations at checkpoints with the same
- * run id, step and tokens. Returns the joined ladder and the number of checkpoints of `other`
- * that matched none.
- */
-export function joinLadders(base: Ladder, other: Ladder, what: string): {
-  ladder: Ladder;
-  unmatched: number;
-} {
-  const index = new Map<string, number>();
-  for (let c = 0; c < base.checkpoints.run.length; c++) index.set(checkpointKey(base, c), c);
-  const map = new Int32Array(other.checkpoints.run.length).fill(-1);
-  let unmatched = 0;
-  for (let c = 0; c < map.length; c++) {
-    const b = index.get(checkpointKey(other, c));
-    if (b === undefined) unmatched++;
-    else map[c] = b;
-  }
-  let ladder = base;
-  for (const name of other.metrics) {
-    if (base.metrics.includes(name)) {
-      throw new RangeError(
-        `Cannot ${what}: metric ${JSON.stringify(name)} is in both tables; expected tables ` +
-          `with distinct metric names`,
-      );
-    }
-    const values = metricByCheckpoint(other, name);
-    const by = new Float64Array(base.checkpoints.run.length).fill(NaN);
-    values.forEach((v, c) => {
-      if (map[c] >= 0) by[map[c]] = v;
-    });
-    ladder = appendMetric(ladder, name, other.metricKinds[name], by);
-  }
-  return { ladder, unmatched };
-}
-
-/** Add the averaged / transformed metrics the step asks for. */
-function addDerived(ladder: Ladder, metrics: DownstreamMetric[], what: string): Ladder {
-  let out = ladder;
-  for (const d of metrics) {
-    if (d.mean === undefined && d.transform === "none") continue;
-    const name = derivedName(d);
-    if (out.metrics.includes(name)) {
-      throw new RangeError(
-        `Cannot ${what}: metric ${JSON.stringify(name)} already exists; expected a new name ` +
-          `for the derived metric`,
-      );
-    }
-    const sources = d.mean ?? [d.name];
-    for (const s of sources) requireMetric(out, s, what);
-    const cols = sources.map((s) => metricByCheckpoint(out, s));
-    const by = new Float64Array(out.checkpoints.run.length);
-    for (let c = 0; c < by.length; c++) {
-      let sum = 0;
-      for (const col of cols) sum += col[c];
-      const v = sum / cols.length;
-      by[c] = d.transform === "error" ? 1 - v : v;
-    }
-    const kinds = sources.map((s) => out.metricKinds[s]);
-    const fraction = kinds.every((k) => k === "accuracy" || k === "error");
-    const kind: MetricKind | undefined = !fraction
-      ? undefined
-      : d.transform === "error"
-      ? (kinds.every((k) => k === "error") ? "accuracy" : "error")
-      : kinds.every((k) => k === "error")
-      ? "error"
-      : "accuracy";
-    out = appendMetric(out, name, kind, by);
-  }
-  return out;
-}
-
-/** Values of a column at each checkpoint: N, D, C, M, or a metric. */
-function columnByCheckpoint(ladder: Ladder, column: string, compute: ComputeMode): Float64Array {
-  const cp = ladder.checkpoints;
-  const n = cp.run.length;
-  switch (column) {
-    case "N":
-      return Float64Array.from(cp.run, (r) => ladder.runs[r].params);
-    case "D":
-      return Float64Array.from(cp.tokens);
-    case "C":
-      return checkpointCompute(ladder, compute);
-    case "M":
-      return Float64Array.from(
-        { length: n },
-        (_, c) => cp.tokens[c] / ladder.runs[cp.run[c]].params,
-      );
-  }
-  requireMetric(ladder, column, `use column ${JSON.stringify(column)}`);
-  return metricByCheckpoint(ladder, column);
-}
-
-function finalCheckpoints(ladder: Ladder): Ladder {
-  return applyFilters(ladder, [{ kind: "final" }]).ladder;
-}
-
-function byFamily(ladder: Ladder, family: string | null): Ladder {
-  return family === null
-    ? ladder
-    : applyFilters(ladder, [{ kind: "runs", families: [family] }]).ladder;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Statistics
-
-function percentile(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-function intervalOf(draws: ArrayLike<number>, level: number): Interval | null {
-  const s = Float64Array.from(draws).filter(Number.isFinite).sort();
-  if (s.length < 2) return null;
-  return [percentile(s, (1 - level) / 2), percentile(s, (1 + level) / 2)];
-}
-
-/** Mean squared error and R² of predictions. */
-export function fitQuality(actual: ArrayLike<number>, predicted: ArrayLike<number>): FitQuality {
-  let n = 0, sse = 0, sum = 0;
-  for (let i = 0; i < actual.length; i++) {
-    if (!Number.isFinite(actual[i]) || !Number.isFinite(predicted[i])) continue;
-    n++;
-    sse += (predicted[i] - actual[i]) ** 2;
-    sum += actual[i];
-  }
-  if (n === 0) return { n, mse: null, r2: null };
-  const mean = sum / n;
-  let sst = 0;
-  for (let i = 0; i < actual.length; i++) {
-    if (Number.isFinite(actual[i]) && Number.isFinite(predicted[i])) sst += (actual[i] - mean) ** 2;
-  }
-  return { n, mse: sse / n, r2: n >= 3 && sst > 0 ? 1 - sse / sst : null };
-}
-
-function check(
-  actual: number | null,
-  predicted: number,
-  interval: Interval | null,
-  predictionInterval: Interval | null,
-  fraction: boolean,
-): DownstreamCheck {
-  const has = actual !== null && Number.isFinite(actual);
-  const e = has && Number.isFinite(predicted) ? predicted - actual! : null;
-  const inside = (iv: Interval | null) => (has && iv ? actual! >= iv[0] && actual! <= iv[1] : null);
-  return {
-    actual: has ? actual : null,
-    predicted,
-    error: e,
-    errorPoints: e !== null && fraction ? 100 * e : null,
-    relativeError: e !== null && actual !== 0 ? e / actual! : null,
-    absPercentError: e !== null && actual !== 0 ? (100 * Math.abs(e)) / Math.abs(actual!) : null,
-    interval,
-    predictionInterval,
-    covered: inside(interval),
-    predictionCovered: inside(predictionInterval),
-  };
-}
-
-function coverage(checks: DownstreamCheck[], level: number): CoverageSummary | null {
-  const judged = checks.filter((c) => c.covered !== null);
-  if (checks.length === 0) return null;
-  const n = judged.length;
-  const covered = judged.filter((c) => c.covered).length;
-  const pCovered = judged.filter((c) => c.predictionCovered).length;
-  return {
-    level,
-    n,
-    covered,
-    fraction: n > 0 ? covered / n : null,
-    predictionCovered: pCovered,
-    predictionFraction: n > 0 ? pCovered / n : null,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Fits and bootstrap refits
-
-function paramValues(law: Law, fit: FitResult): Float64Array {
-  return Float64Array.from(law.params, (s) => fit.params[s.name]?.value ?? NaN);
-}
-
-function usable(r: FitResult): boolean {
-  return r.converged || (r.status === "line-search-failed" && Number.isFinite(r.objective));
-}
-
-function fitSummaryOf(law: Law, fit: FitResult, runs: number): DownstreamFit {
-  const params: Record<string, number> = {};
-  for (const s of law.params) params[s.name] = fit.params[s.name]?.value ?? NaN;
-  return {
-    law: law.name,
-    formula: law.formula,
-    params,
-    n: fit.n,
-    runs,
-    objective: Number.isFinite(fit.objective) ? fit.objective : null,
-    r2: Number.isFinite(fit.r2) ? fit.r2 : null,
-    converged: fit.converged,
-    status: fit.status,
-    atBound: fit.diagnostics.atBound,
-  };
-}
-
-/**
- * Refit a one-step law on resamples of whole runs: resample i draws the runs with replacement
- * from `rng(substream(seed, i))`, weights each point by its run's count (points with slot −1,
- * e.g. an anchor, keep weight 1), and refits. Returns the parameter vectors of usable refits.
- */
-export function refitOverRuns(
-  law: Law,
-  data: { inputs: Record<string, Float64Array>; y: Float64Array },
-  slots: Int32Array,
-  runs: number,
-  options: { fit: FitOptions; resamples: number; seed: number; nFree: number },
-): { draws: Float64Array[]; failed: number } {
-  const draws: Float64Array[] = [];
-  let failed = 0;
-  for (let r = 0; r < options.resamples; r++) {
-    const g = rng(substream(options.seed, r));
-    const counts = new Float64Array(runs);
-    for (let i = 0; i < runs; i++) counts[g.int(runs)]++;
-    const w = Float64Array.from(slots, (s) => (s < 0 ? 1 : counts[s]));
-    let positive = 0;
-    for (const v of w) if (v > 0) positive++;
-    if (positive < options.nFree) {
-      failed++;
-      continue;
-    }
-    const fit = fitSync(law, data, { ...options.fit, weights: w });
-    if (!usable(fit)) {
-      failed++;
-      continue;
-    }
-    draws.push(paramValues(law, fit));
-  }
-  return { draws, failed };
-}
-
-function predictOne(law: Law, inputs: Float64Array[], params: Float64Array): Float64Array {
-  const out = new Float64Array(inputs[0]?.length ?? 0);
-  law.predict(inputs, params, out);
-  return out;
-}
-
-function slotsOf(runIds: string[], extra: number): { slots: Int32Array; runs: number } {
-  const names = [...new Set(runIds)];
-  const index = new Map(names.map((n, i) => [n, i]));
-  const slots = new Int32Array(runIds.length + extra).fill(-1);
-  runIds.forEach((id, i) => (slots[i] = index.get(id)!));
-  return { slots, runs: names.length };
-}
-
-/** Residuals of a fit in its space (log ratios or differences). */
-function residuals(y: Float64Array, fitted: Float64Array, space: "log" | "linear"): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < y.length; i++) {
-    const r = space === "log" ? Math.log(y[i] / fitted[i]) : y[i] - fitted[i];
-    if (Number.isFinite(r)) out.push(r);
-  }
-  return Float64Array.from(out);
-}
-
-function addNoise(v: number, res: Float64Array, space: "log" | "linear", u: number): number {
-  if (res.length === 0) return v;
-  const r = res[Math.min(res.length - 1, Math.floor(u * res.length))];
-  return space === "log" ? v * Math.exp(r) : v + r;
-}
-
-/** Keep a fraction (accuracy, error) in [0, 1] after noise was added. */
-function clampFraction(v: number, fraction: boolean): number {
-  return fraction ? Math.min(1, Math.max(0, v)) : v;
-}
-
-function linspace(lo: number, hi: number, n: number): Float64Array {
-  return Float64Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -956,6 +175,15 @@ export async function runMapStep(
     for (const table of step.join) {
       const other = await loadDataset(needDataset("join"), table, catalogOptions);
       const j = joinLadders(l, other, `${what} (join ${JSON.stringify(table)})`);
+      if (j.unmatchedInBase > 0) {
+        ctx.warnings.warn(
+          "map.join-unmatched",
+          `Map ${JSON.stringify(step.id)}: checkpoints of table ${
+            JSON.stringify(table)
+          } whose step and tokens match no checkpoint of the same run were left out`,
+          j.unmatchedInBase,
+        );
+      }
       l = j.ladder;
     }
     return step.mapping ? addDerived(l, step.mapping.metrics, what) : l;
@@ -1266,6 +494,39 @@ function targetKey(run: string, taken: Set<string>): string {
   return k;
 }
 
+/**
+ * Collects a mapping's targets, in order, as results rows (keyed by run, `_2`, `_3`... on
+ * repeats) and as figure data.
+ */
+function targetRecorder(t: { run: string[]; N: Float64Array; D: Float64Array; C: Float64Array }) {
+  const taken = new Set<string>();
+  const rows: Record<string, DownstreamTarget> = {};
+  const figure: MapFigureData["targets"] = [];
+  const add = (
+    i: number,
+    x: number | null,
+    loss: DownstreamCheck | null,
+    value: DownstreamCheck | null,
+  ) => {
+    const run = t.run[i];
+    rows[targetKey(run, taken)] = {
+      run,
+      N: t.N[i],
+      D: t.D[i],
+      C: Number.isFinite(t.C[i]) ? t.C[i] : null,
+      x,
+      loss,
+      value,
+    };
+    figure.push({ label: run, N: t.N[i], D: t.D[i], x, loss, value });
+  };
+  return { rows, figure, add };
+}
+
+function warnFailed(ctx: PipelineContext, message: string, failed: number): void {
+  if (failed > 0) ctx.warnings.warn("map.bootstrap-failed", message, failed);
+}
+
 function warnFit(ctx: PipelineContext, where: string, fit: FitResult): void {
   if (!fit.converged) {
     ctx.warnings.warn(
@@ -1332,13 +593,11 @@ function runChain(input: MappingInput): MappingOutput {
   );
   warnFit(ctx, `${where}, step 1`, chain.step1);
   warnFit(ctx, `${where}, step 2`, chain.step2.fit);
-  if (chain.bootstrap.failed > 0) {
-    ctx.warnings.warn(
-      "map.bootstrap-failed",
-      `${where}: bootstrap resamples whose refits failed were left out`,
-      chain.bootstrap.failed,
-    );
-  }
+  warnFailed(
+    ctx,
+    `${where}: bootstrap resamples whose refits failed were left out`,
+    chain.bootstrap.failed,
+  );
   const law1 = chain.step1Law;
   const p1 = paramValues(law1, chain.step1);
   const p2 = Float64Array.from(law2.params, (s) => chain.step2.params[s.name]);
@@ -1356,9 +615,7 @@ function runChain(input: MappingInput): MappingOutput {
   const g = rng(substream(input.seed, 0x51ab));
   const map2 = (L: number) => predictOne(law2, [Float64Array.of(L)], p2)[0];
 
-  const taken = new Set<string>();
-  const rows: Record<string, DownstreamTarget> = {};
-  const figTargets: MapFigureData["targets"] = [];
+  const recorded = targetRecorder(t);
   chain.predictions.forEach((pr, i) => {
     const lossDraws = chain.bootstrap.lossDraws[i], valueDraws = chain.bootstrap.valueDraws[i];
     const lossPI = new Float64Array(lossDraws.length), valuePI = new Float64Array(lossDraws.length);
@@ -1384,30 +641,14 @@ function runChain(input: MappingInput): MappingOutput {
       intervalOf(valuePI, level),
       fraction,
     );
-    rows[targetKey(t.run[i], taken)] = {
-      run: t.run[i],
-      N: t.N[i],
-      D: t.D[i],
-      C: Number.isFinite(t.C[i]) ? t.C[i] : null,
-      x: Number.isFinite(t.extra[0][i]) ? t.extra[0][i] : null,
-      loss: lossCheck,
-      value: valueCheck,
-    };
-    figTargets.push({
-      label: t.run[i],
-      N: t.N[i],
-      D: t.D[i],
-      x: Number.isFinite(t.extra[0][i]) ? t.extra[0][i] : null,
-      loss: lossCheck,
-      value: valueCheck,
-    });
+    recorded.add(i, Number.isFinite(t.extra[0][i]) ? t.extra[0][i] : null, lossCheck, valueCheck);
   });
 
   // The mapping's band along the loss (step 2 refitted over runs).
   const anchorCount = chain.step2.anchor ? 1 : 0;
   const { slots, runs } = slotsOf(chain.data.step2.runs, anchorCount);
   const xs = chain.data.step2.loss;
-  const allX = [...xs, ...figTargets.flatMap((f) => [f.x ?? NaN, f.loss?.predicted ?? NaN])]
+  const allX = [...xs, ...recorded.figure.flatMap((f) => [f.x ?? NaN, f.loss?.predicted ?? NaN])]
     .filter(Number.isFinite);
   const curveX = linspace(Math.min(...allX), Math.max(...allX), 80);
   const curve: NonNullable<MapFigureData["curve"]> = {
@@ -1451,7 +692,7 @@ function runChain(input: MappingInput): MappingOutput {
           failed: chain.bootstrap.failed,
         }
         : null,
-      targets: rows,
+      targets: recorded.rows,
     },
     figure: {
       group: input.group,
@@ -1469,7 +710,7 @@ function runChain(input: MappingInput): MappingOutput {
         y: chain.data.step1.loss,
         metric: lossMetric,
       },
-      targets: figTargets,
+      targets: recorded.figure,
     },
   };
 }
@@ -1479,23 +720,6 @@ function stepInput(name: string, N: Float64Array, D: Float64Array): Float64Array
   if (name === "D") return D;
   if (name === "C") return N.map((n, i) => 6 * n * D[i]);
   return N.map((n, i) => D[i] / n);
-}
-
-function bandOf(
-  law: Law,
-  xs: Float64Array,
-  draws: Float64Array[],
-  level: number,
-): { lower?: Float64Array; upper?: Float64Array } {
-  if (draws.length < 2) return {};
-  const cols = draws.map((p) => predictOne(law, [xs], p));
-  const lower = new Float64Array(xs.length), upper = new Float64Array(xs.length);
-  for (let j = 0; j < xs.length; j++) {
-    const iv = intervalOf(cols.map((c) => c[j]), level);
-    lower[j] = iv ? iv[0] : NaN;
-    upper[j] = iv ? iv[1] : NaN;
-  }
-  return { lower, upper };
 }
 
 // -- loss only --------------------------------------------------------------------------------
@@ -1556,33 +780,16 @@ function runLossOnly(input: MappingInput): MappingOutput {
       seed: input.seed,
       nFree: fit.nFree,
     }));
-    if (failed > 0) {
-      ctx.warnings.warn(
-        "map.bootstrap-failed",
-        `${where}: bootstrap refits that failed were left out`,
-        failed,
-      );
-    }
+    warnFailed(ctx, `${where}: bootstrap refits that failed were left out`, failed);
   }
   const drawPreds = draws.map((d) => predictOne(law, tInputs, d));
   const g = rng(substream(input.seed, 0x51ab));
-  const taken = new Set<string>();
-  const rows: Record<string, DownstreamTarget> = {};
-  const figTargets: MapFigureData["targets"] = [];
-  t.run.forEach((run, i) => {
+  const recorded = targetRecorder(t);
+  t.run.forEach((_, i) => {
     const col = drawPreds.map((c) => c[i]);
     const noisy = col.map((v) => addNoise(v, res, space, g.next()));
     const c = check(t.y[i], pred[i], intervalOf(col, level), intervalOf(noisy, level), false);
-    rows[targetKey(run, taken)] = {
-      run,
-      N: t.N[i],
-      D: t.D[i],
-      C: Number.isFinite(t.C[i]) ? t.C[i] : null,
-      x: null,
-      loss: c,
-      value: null,
-    };
-    figTargets.push({ label: run, N: t.N[i], D: t.D[i], x: null, loss: c, value: null });
+    recorded.add(i, null, c, null);
   });
   return {
     mapping: {
@@ -1600,7 +807,7 @@ function runLossOnly(input: MappingInput): MappingOutput {
       bootstrap: input.resamples > 0
         ? { resamples: input.resamples, succeeded: draws.length, failed }
         : null,
-      targets: rows,
+      targets: recorded.rows,
     },
     figure: {
       group: input.group,
@@ -1609,7 +816,7 @@ function runLossOnly(input: MappingInput): MappingOutput {
       xScale: "linear",
       chance: null,
       lossFit: { law, params, N, D, y, metric },
-      targets: figTargets,
+      targets: recorded.figure,
     },
   };
 }
@@ -1679,34 +886,17 @@ function runMappingOnly(input: MappingInput): MappingOutput {
         nFree: fm.fit.nFree,
       },
     ));
-    if (failed > 0) {
-      ctx.warnings.warn(
-        "map.bootstrap-failed",
-        `${where}: bootstrap refits that failed were left out`,
-        failed,
-      );
-    }
+    warnFailed(ctx, `${where}: bootstrap refits that failed were left out`, failed);
   }
   const drawPreds = draws.map((dp) => predictOne(law, [t.x], dp));
   const fraction = isFraction(input.ladder, metric);
   const g = rng(substream(input.seed, 0x51ab));
-  const taken = new Set<string>();
-  const rows: Record<string, DownstreamTarget> = {};
-  const figTargets: MapFigureData["targets"] = [];
-  t.run.forEach((run, i) => {
+  const recorded = targetRecorder(t);
+  t.run.forEach((_, i) => {
     const col = drawPreds.map((c) => c[i]);
     const noisy = col.map((v) => clampFraction(addNoise(v, res, space, g.next()), fraction));
     const c = check(t.y[i], pred[i], intervalOf(col, level), intervalOf(noisy, level), fraction);
-    rows[targetKey(run, taken)] = {
-      run,
-      N: t.N[i],
-      D: t.D[i],
-      C: Number.isFinite(t.C[i]) ? t.C[i] : null,
-      x: t.x[i],
-      loss: null,
-      value: c,
-    };
-    figTargets.push({ label: run, N: t.N[i], D: t.D[i], x: t.x[i], loss: null, value: c });
+    recorded.add(i, t.x[i], null, c);
   });
   const allX = [...train.x, ...t.x].filter(Number.isFinite);
   const curveX = linspace(Math.min(...allX), Math.max(...allX), 80);
@@ -1731,7 +921,7 @@ function runMappingOnly(input: MappingInput): MappingOutput {
       bootstrap: input.resamples > 0
         ? { resamples: input.resamples, succeeded: draws.length, failed }
         : null,
-      targets: rows,
+      targets: recorded.rows,
     },
     figure: {
       group: input.group,
@@ -1741,7 +931,7 @@ function runMappingOnly(input: MappingInput): MappingOutput {
       chance: chance?.value ?? null,
       train: { x: train.x, y: train.y, runs: train.run },
       curve,
-      targets: figTargets,
+      targets: recorded.figure,
     },
   };
 }

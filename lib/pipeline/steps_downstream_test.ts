@@ -4,7 +4,9 @@ import { syntheticAccuracy } from "../data/synthetic.ts";
 import type { DownstreamMapping } from "../report/downstream.ts";
 import { runPipeline } from "./run.ts";
 import { parsePipelineSpec } from "./spec.ts";
-import { fitQuality, joinLadders, judgeReference } from "./steps_downstream.ts";
+import { joinLadders } from "./downstream_ladder.ts";
+import { fitQuality } from "./downstream_stats.ts";
+import { judgeReference } from "./steps_downstream.ts";
 import { SpecError } from "./validate.ts";
 
 const TRUTH = { E: 1.82, A: 482, B: 2085, alpha: 0.348, beta: 0.366 };
@@ -245,4 +247,25 @@ Deno.test("fitQuality() gives MSE and R², and no R² below 3 points", () => {
   assert.ok(Math.abs(q.mse! - (0.01 + 0.01 + 0.04 + 0.04) / 4) < 1e-12);
   assert.ok(Math.abs(q.r2! - (1 - 0.1 / 5)) < 1e-12);
   assert.equal(fitQuality([1, 2], [1, 2]).r2, null);
+});
+
+Deno.test("joinLadders() counts unmatched checkpoints of the base's runs apart from other runs", () => {
+  const runs = [{ id: "r1", params: 1e8 }, { id: "r2", params: 2e8 }];
+  const base = makeLadder({
+    runs: [runs[0]],
+    checkpoints: [{ run: 0, step: 10, tokens: 1e9, flops: NaN }],
+    observations: [{ checkpoint: 0, metric: "loss", value: 3 }],
+  });
+  const other = makeLadder({
+    runs,
+    checkpoints: [
+      { run: 0, step: 10, tokens: 1e9, flops: NaN }, // matches
+      { run: 0, step: 20, tokens: 2e9, flops: NaN }, // r1 is in the base: a real mismatch
+      { run: 1, step: 10, tokens: 2e9, flops: NaN }, // r2 is not in the base
+    ],
+    observations: [0, 1, 2].map((c) => ({ checkpoint: c, metric: "acc", value: 0.5 })),
+  });
+  const j = joinLadders(base, other, "join");
+  assert.equal(j.unmatched, 2);
+  assert.equal(j.unmatchedInBase, 1);
 });

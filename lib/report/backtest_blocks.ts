@@ -9,35 +9,20 @@
 import type { QualityReport } from "../data/quality.ts";
 import type { LawComparison } from "../backtest/compare_laws.ts";
 import type { Finding, StudySummaryRow } from "../backtest/findings.ts";
-import type { PredictionErrors } from "../backtest/metrics.ts";
-import type { CheckpointSetting, StudyAggregate, StudyFamily } from "../backtest/study.ts";
-import type { TargetSpec } from "../backtest/select.ts";
+import type { BacktestResult, BacktestRow } from "../backtest/backtest.ts";
+import type { StudyResult } from "../backtest/study.ts";
 import type { Block } from "./blocks.ts";
 import { formatNumber } from "./format.ts";
 
 /** One backtest group (a family, or all data). */
-export interface BacktestGroupSummary {
+export interface BacktestGroupSummary
+  extends Pick<BacktestResult, "train" | "targets" | "errors" | "level" | "bootstrap"> {
   group: string;
-  train: { points: number; runs: string[] };
-  targets: { points: number; runs: string[] };
   state: string;
   converged: boolean;
   params: Record<string, number>;
-  errors: PredictionErrors;
-  /** Level of the prediction intervals, when bootstrapped. */
-  level: number | null;
-  /** Bootstrap resamples and failed refits, when bootstrapped. */
-  bootstrap: { resamples: number; failed: number } | null;
   /** Target rows (at most 200). */
-  rows: {
-    run: string;
-    N: number;
-    D: number;
-    actual: number;
-    predicted: number;
-    low?: number;
-    high?: number;
-  }[];
+  rows: BacktestRow[];
 }
 
 /** A backtest step's results. */
@@ -60,19 +45,9 @@ export interface SelectionSummary {
   groups: ({ group: string } & LawComparison)[];
 }
 
-/** A study step's results. */
-export interface StudySummary {
+/** A study step's results: the study's (without workers and timing), and what was left out. */
+export interface StudySummary extends Omit<StudyResult, "workers" | "seconds"> {
   id: string;
-  law: string;
-  fit: Record<string, unknown>;
-  fractions: number[];
-  settings: CheckpointSetting[];
-  targets: Required<TargetSpec>;
-  windows: number[];
-  windowSetting: string;
-  fits: number;
-  families: StudyFamily[];
-  aggregates: StudyAggregate[];
   excluded: { family: string; reason: string }[];
   summary: StudySummaryRow[];
   findings: Finding[];

@@ -92,7 +92,20 @@ export async function collectReports(reportsDir: string): Promise<IndexEntry[]> 
       if (e instanceof Deno.errors.NotFound) continue;
       throw e;
     }
-    out.push(indexEntry(name, JSON.parse(text) as ResultsDocument));
+    let doc: ResultsDocument;
+    try {
+      doc = JSON.parse(text) as ResultsDocument;
+    } catch (e) {
+      throw new SyntaxError(
+        `Cannot index report ${JSON.stringify(name)}: ${
+          join(reportsDir, name, "results.json")
+        } is not valid JSON (${
+          (e as Error).message
+        }); expected a results.json written by a pipeline`,
+        { cause: e },
+      );
+    }
+    out.push(indexEntry(name, doc));
   }
   return out;
 }

@@ -113,3 +113,17 @@ Deno.test("renderIndex() counts distinct warnings and filtered observations sepa
   assert.equal(entry.filtered, 440);
   assert.match(renderIndex([entry]), /\(2 warnings; 440 observations filtered out\)<\/li>/);
 });
+
+Deno.test("collectReports() names the report whose results.json is not valid JSON", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/broken`);
+    await Deno.writeTextFile(`${dir}/broken/results.json`, '{"toolkit": ');
+    await assert.rejects(
+      () => collectReports(dir),
+      /Cannot index report "broken": .*broken\/results\.json is not valid JSON/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
