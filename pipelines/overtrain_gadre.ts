@@ -21,40 +21,14 @@
 
 import type { PipelineSpec, PublishedValue } from "../lib/pipeline/mod.ts";
 import { runPipelineMain } from "../lib/pipeline/mod.ts";
-
-/** The 17-task subset ("avg_subset"): `SUBSET` in scaling/constants.py of mlfoundations/scaling. */
-export const GADRE_SUBSET = [
-  "bigbench_operators",
-  "pubmed_qa_labeled",
-  "hellaswag_zeroshot",
-  "boolq",
-  "arc_easy",
-  "coqa",
-  "bigbench_dyck_languages",
-  "lambada_openai",
-  "bigbench_novel_concepts",
-  "winograd",
-  "bigbench_cs_algorithms",
-  "commonsense_qa",
-  "bigbench_qa_wikidata",
-  "hellaswag",
-  "copa",
-  "squad",
-  "piqa",
-];
-
-/** Step-1 runs: the four small models at M = 20 and the 11M model at M = 320. */
-const LOSS_RUNS = [
-  "rpj-d=96_l=8_h=4-1.0",
-  "rpj-d=512_l=8_h=4-1.0",
-  "rpj-d=576_l=24_h=8-1.0",
-  "rpj-d=1024_l=24_h=8-1.0",
-  "rpj-d=96_l=8_h=4-16.0",
-];
-/** Step-2 runs: the same five plus the 1.4B model at M = 20. */
-const ERROR_RUNS = [...LOSS_RUNS, "rpj-open_lm_1b-1.0"];
-/** The held-out targets: 1.4B at M = 640, 6.9B at M = 20. */
-const TARGETS = ["rpj-open_lm_1b-32.0", "rpj-open_lm_7b-1.0"];
+import {
+  GADRE_ERROR_RUNS as ERROR_RUNS,
+  GADRE_LOSS_GRID,
+  GADRE_LOSS_LAW,
+  GADRE_LOSS_RUNS as LOSS_RUNS,
+  GADRE_SUBSET,
+  GADRE_TARGETS as TARGETS,
+} from "../lib/downstream/gadre.ts";
 
 const SOURCE = "Gadre et al. 2024 (arXiv:2403.08540), scaling_explorer.ipynb output " +
   "(docs/methods.md 4.4), relative error in percent; tolerance ±0.05 percentage points";
@@ -92,19 +66,14 @@ export const spec: PipelineSpec = {
       join: ["downstream"],
       loss: {
         metric: "c4_val",
-        law: "alpha*N^b + beta*6^(b/2)*(M*N)^b + E",
+        law: GADRE_LOSS_LAW,
         options: {
           loss: "squared",
           space: "linear",
           optimizer: "lm",
           starts: "grid",
           maxIterations: 10000,
-          params: {
-            alpha: { grid: [100, 300, 1000, 3000] },
-            beta: { grid: [100, 300, 1000, 3000] },
-            b: { grid: [-0.1, -0.3] },
-            E: { grid: [0, 1, 2, 10] },
-          },
+          params: GADRE_LOSS_GRID,
         },
         filters: [{ kind: "runs", ids: LOSS_RUNS }],
       },

@@ -17,14 +17,7 @@ import { fitSync } from "../fit/fit.ts";
 import type { FitOptions, FitResult } from "../fit/types.ts";
 import type { Law } from "../laws/types.ts";
 import { rng, substream } from "../util/rng.ts";
-
-function percentile(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
+import { percentileSorted as percentile } from "../util/percentile.ts";
 
 /** Percentile interval of the finite draws at `level` (null with fewer than two). */
 export function intervalOf(draws: ArrayLike<number>, level: number): Interval | null {

@@ -31,6 +31,8 @@
  * @module
  */
 
+import { editDistance } from "../util/suggest.ts";
+
 /** One problem found while parsing: where (JSON path) and what. */
 export interface Issue {
   /** JSON path of the offending value, e.g. `steps[2].law`; `""` for the root. */
@@ -125,26 +127,7 @@ export function describeValue(value: unknown): string {
  * Edit distance between two strings: insertions, deletions, substitutions and transpositions of
  * adjacent characters each count 1 (optimal string alignment), so `"fti"` is 1 from `"fit"`.
  */
-export function editDistance(a: string, b: string): number {
-  const m = a.length, n = b.length;
-  const d: number[][] = [];
-  for (let i = 0; i <= m; i++) {
-    d.push(new Array<number>(n + 1).fill(0));
-    d[i][0] = i;
-  }
-  for (let j = 0; j <= n; j++) d[0][j] = j;
-  for (let i = 1; i <= m; i++) {
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, d[i - 2][j - 2] + 1);
-      }
-      d[i][j] = v;
-    }
-  }
-  return d[m][n];
-}
+export { editDistance };
 
 /**
  * The closest candidate to `word` by edit distance (case-insensitive), when it is close enough

@@ -39,10 +39,4 @@ export function fitParabola(
 }
 
 /** Quantile with linear interpolation between order statistics (numpy's default). */
-export function quantile(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
+export { percentileSorted as quantile } from "../util/percentile.ts";
