@@ -55,7 +55,7 @@ function study(fractions: number[]): PipelineSpec["steps"][number] {
 function steps(fractions: number[]): PipelineSpec["steps"] {
   return [
     // Model selection on Epoch's Chinchilla points: fit on all but the 15 largest sizes.
-    { step: "load", dataset: "chinchilla-epoch", table: "fig4", fallback: "synthetic" },
+    { step: "load", dataset: "chinchilla-epoch", table: "fig4" },
     { step: "filter", filters: [{ kind: "dropHighest", count: 5, metric: "loss" }] },
     {
       step: "select",
@@ -65,7 +65,7 @@ function steps(fractions: number[]): PipelineSpec["steps"] {
       targets: { largest: 15 },
     },
     // Per corpus on the Kempner IsoFLOP sweeps: predict the 3 largest sizes' C4 loss.
-    { step: "load", dataset: "loss-to-loss-kempner", table: "sweep", fallback: "synthetic" },
+    { step: "load", dataset: "loss-to-loss-kempner", table: "sweep" },
     {
       step: "select",
       id: "forms_kempner",
@@ -75,7 +75,7 @@ function steps(fractions: number[]): PipelineSpec["steps"] {
       targets: { largest: 3 },
     },
     // The study's data.
-    { step: "load", dataset: "hitchhiker-colpret", table: "observations", fallback: "synthetic" },
+    { step: "load", dataset: "hitchhiker-colpret", table: "observations" },
     { step: "quality", id: "checkpoints" },
     study(fractions),
     {

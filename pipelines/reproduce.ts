@@ -157,8 +157,10 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       ? "SKIPPED: its dataset could not be reached and it has no synthetic fallback"
       : !o.ok
       ? `FAILED: ${o.error}`
-      : `${o.agree} agree, ${o.disagree} disagree with published values` +
-        (o.fallback ? " (SYNTHETIC FALLBACK DATA: the real dataset could not be reached)" : "");
+      : o.fallback
+      ? "ran on SYNTHETIC FALLBACK DATA (the real dataset could not be reached): its " +
+        "comparisons with published values do not apply"
+      : `${o.agree} agree, ${o.disagree} disagree with published values`;
     log(`  ${o.name.padEnd(width)} ${o.seconds.toFixed(1).padStart(6)} s  ${state}`);
   }
   return outcomes;
