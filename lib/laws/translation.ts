@@ -5,6 +5,7 @@
  * @module
  */
 
+import { powerLaw } from "./power_law.ts";
 import type { Columns, Law } from "./types.ts";
 
 function evaluateBleu(
@@ -86,31 +87,6 @@ export const translation: Law = {
   },
 };
 
-function evaluateCe(x: Columns, p: Float64Array, out: Float64Array, jac: Float64Array | null) {
-  const ds = x[0];
-  const e = p[0], a = p[1], alpha = p[2];
-  for (let i = 0; i < out.length; i++) {
-    const pw = Math.pow(ds[i], -alpha);
-    const t = a * pw;
-    out[i] = e + t;
-    if (jac === null) continue;
-    const r = 3 * i;
-    jac[r] = 1;
-    jac[r + 1] = pw;
-    jac[r + 2] = t === 0 ? 0 : -t * Math.log(ds[i]);
-  }
-}
-
-function basisCe(x: Columns, p: Float64Array, out: Float64Array[]): void {
-  const ds = x[0];
-  const alpha = p[2];
-  const one = out[0], pw = out[1];
-  for (let i = 0; i < one.length; i++) {
-    one[i] = 1;
-    pw[i] = Math.pow(ds[i], -alpha);
-  }
-}
-
 /**
  * Downstream cross-entropy law of Isik et al. 2024 (arXiv:2402.04177) for translation after
  * finetuning:
@@ -157,11 +133,8 @@ export const translationCe: Law = {
     },
     { name: "alpha", doc: "exponent of Dp", grid: [0, 0.5, 1, 1.5, 2], min: 0 },
   ],
-  predict(x, p, out) {
-    evaluateCe(x, p, out, null);
-  },
-  jacobian(x, p, out, jac) {
-    evaluateCe(x, p, out, jac);
-  },
-  linearStructure: { linear: [0, 1], basis: basisCe },
+  // The power law in one input with the same parameter order (E, A, alpha): reuse its code.
+  predict: powerLaw.predict,
+  jacobian: powerLaw.jacobian,
+  linearStructure: powerLaw.linearStructure,
 };
