@@ -16,6 +16,7 @@ import { optimalBatch } from "./optimal_batch.ts";
 import { sweepOptima, type SweepRun } from "./sweep_optima.ts";
 import { parallel } from "./parallel.ts";
 import { LITERATURE_LAWS_A } from "./literature_a.ts";
+import { assertCoverage, type WeakerRule } from "./_coverage.ts";
 
 const random = rng(2024);
 const next = () => random.next();
@@ -74,43 +75,40 @@ function assertRecovery(
 }
 
 /**
- * (d) Noisy recovery: targets times (1 + sigma·z), z standard normal (seeded); the true
- * parameters must lie in the bootstrap 95% percentile intervals.
- *
- * Coverage is probabilistic: a 95% interval misses about 1 time in 20, more with few points
- * (replication studies: `optimal-hparams` 92-95% per parameter over 60 data sets; `parallel`
- * 89% over 40 on the design below), so with ~40 parameters some seeds miss by chance. The seeds
- * are fixed; the first choices d-cpt 12, optimal-hparams 17 and parallel 19 (on the paper's
- * narrower N range) each missed one parameter and were replaced.
+ * (d) Noisy recovery: targets times (1 + sigma·z), z standard normal from `rng(seed)`, bootstrap
+ * with the same seed; the criterion of `_coverage.ts` (seeds 1-3, 99% percentile intervals,
+ * every free parameter inside for at least 2 of 3 seeds) unless `weaker` documents otherwise.
  */
 async function assertBootstrapCovers(
   law: Law,
   inputs: Record<string, Float64Array>,
   truth: Record<string, number>,
-  options: { sigma: number; seed: number; fit?: FitOptions; resamples?: number },
+  options: { sigma: number; fit?: FitOptions; resamples?: number; weaker?: WeakerRule },
 ): Promise<void> {
-  const noise = rng(options.seed);
-  const y = predictAt(law, cols(law, inputs), vec(law, truth)).map((v) =>
-    v * (1 + options.sigma * noise.normal())
-  );
-  const b = await bootstrap(law, { inputs, y }, {
-    resamples: options.resamples ?? 120,
-    seed: options.seed,
-    workers: 1,
-    fit: { loss: "squared", ...options.fit },
-  });
-  assert.ok(b.failed <= 0.05 * b.resamples, `${law.name}: ${b.failed} refits failed`);
+  const clean = predictAt(law, cols(law, inputs), vec(law, truth));
   const fixed = options.fit?.params ?? {};
-  for (const s of law.params) {
-    if (fixed[s.name]?.fixed !== undefined) continue;
-    const [lo, hi] = b.intervals[s.name];
-    const t = truth[s.name];
+  const free = Object.fromEntries(
+    law.params.filter((s) => fixed[s.name]?.fixed === undefined).map((s) => [
+      s.name,
+      truth[s.name],
+    ]),
+  );
+  await assertCoverage(law.name, free, async (seed, level) => {
+    const noise = rng(seed);
+    const y = clean.map((v) => v * (1 + options.sigma * noise.normal()));
+    const b = await bootstrap(law, { inputs, y }, {
+      resamples: options.resamples ?? 120,
+      seed,
+      level,
+      workers: 1,
+      fit: { loss: "squared", ...options.fit },
+    });
     assert.ok(
-      lo <= t && t <= hi,
-      `${law.name}: true ${s.name} = ${t} outside the bootstrap interval [${lo}, ${hi}]`,
+      b.failed <= 0.05 * b.resamples,
+      `${law.name} seed ${seed}: ${b.failed} refits failed`,
     );
-    assert.ok(lo < hi, `${law.name}: empty interval for ${s.name}`);
-  }
+    return b.intervals;
+  }, options.weaker);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +206,6 @@ Deno.test("data-mixing bootstrap interval covers the truth under 0.3% noise", as
   const law = dataMixingLaw(3);
   await assertBootstrapCovers(law, mixtures(3, 40), MIX3, {
     sigma: 0.003,
-    seed: 11,
     fit: { params: { k: { fixed: 1 } } },
   });
 });
@@ -268,7 +265,7 @@ Deno.test("d-cpt fit recovers all nine parameters from noise-free data", () => {
 });
 
 Deno.test("d-cpt bootstrap interval covers the truth under 0.3% noise", async () => {
-  await assertBootstrapCovers(dCpt, DCPT_DESIGN, DCPT, { sigma: 0.003, seed: 22, resamples: 100 });
+  await assertBootstrapCovers(dCpt, DCPT_DESIGN, DCPT, { sigma: 0.003, resamples: 100 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -312,7 +309,6 @@ Deno.test("vocabulary fit recovers all parameters in linear space", () => {
 Deno.test("vocabulary bootstrap interval covers the truth under 0.2% noise", async () => {
   await assertBootstrapCovers(vocabulary, VOCAB_DESIGN, VOCAB, {
     sigma: 0.002,
-    seed: 13,
     fit: { space: "linear" },
   });
 });
@@ -367,7 +363,7 @@ Deno.test("moe fit recovers a, b, c, d, Estart and Emax from the S-BASE law", ()
 });
 
 Deno.test("moe bootstrap interval covers the truth under 0.2% noise", async () => {
-  await assertBootstrapCovers(moe, MOE_DESIGN, SBASE, { sigma: 0.002, seed: 14 });
+  await assertBootstrapCovers(moe, MOE_DESIGN, SBASE, { sigma: 0.002 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +405,7 @@ Deno.test("rectified-sft fit recovers E, B, Dl and beta across both phases", () 
 });
 
 Deno.test("rectified-sft bootstrap interval covers the truth under 0.2% noise", async () => {
-  await assertBootstrapCovers(rectifiedSft, RECT_DESIGN, RECT, { sigma: 0.002, seed: 15 });
+  await assertBootstrapCovers(rectifiedSft, RECT_DESIGN, RECT, { sigma: 0.002 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -620,7 +616,7 @@ Deno.test("lr-annealing-areas fit recovers L0, A, alpha and C from precomputed a
 
 Deno.test("lr-annealing bootstrap interval covers the truth under 0.2% noise", async () => {
   const inputs = { lr: ANNEAL_SPARSE.lr, step: ANNEAL_SPARSE.step };
-  await assertBootstrapCovers(lrAnnealing, inputs, ANNEAL, { sigma: 0.002, seed: 16 });
+  await assertBootstrapCovers(lrAnnealing, inputs, ANNEAL, { sigma: 0.002 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -699,8 +695,8 @@ Deno.test("optimal-hparams and optimal-batch fits recover the Step Law from a sw
 });
 
 Deno.test("optimal-hparams and optimal-batch bootstrap intervals cover the truth under 5% noise", async () => {
-  await assertBootstrapCovers(optimalHparams, SWEEP_ND, STEP_LR, { sigma: 0.05, seed: 27 });
-  await assertBootstrapCovers(optimalBatch, { D: SWEEP_ND.D }, STEP_BS, { sigma: 0.05, seed: 18 });
+  await assertBootstrapCovers(optimalHparams, SWEEP_ND, STEP_LR, { sigma: 0.05 });
+  await assertBootstrapCovers(optimalBatch, { D: SWEEP_ND.D }, STEP_BS, { sigma: 0.05 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -741,5 +737,5 @@ Deno.test("parallel fit recovers E, A, k and alpha across model sizes and stream
 });
 
 Deno.test("parallel bootstrap interval covers the truth under 0.2% noise", async () => {
-  await assertBootstrapCovers(parallel, PAR_DESIGN, PAR, { sigma: 0.002, seed: 19 });
+  await assertBootstrapCovers(parallel, PAR_DESIGN, PAR, { sigma: 0.002 });
 });
