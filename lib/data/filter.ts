@@ -417,6 +417,60 @@ function observationsByCheckpoint(ladder: Ladder): { start: Int32Array; items: I
   return { start, items };
 }
 
+/**
+ * A ladder with the base ladder's metrics, kinds and provenance and new runs, checkpoint and
+ * observation columns (plain arrays are copied into typed arrays; typed arrays are used as given).
+ */
+function ladderWith(
+  base: Ladder,
+  runs: Run[],
+  checkpoints: {
+    run: ArrayLike<number>;
+    step: ArrayLike<number>;
+    tokens: ArrayLike<number>;
+    flops: ArrayLike<number>;
+  },
+  observations: {
+    checkpoint: ArrayLike<number>;
+    metric: ArrayLike<number>;
+    value: ArrayLike<number>;
+  },
+  warnings: Ladder["warnings"],
+): Ladder {
+  return {
+    runs,
+    checkpoints: {
+      run: checkpoints.run instanceof Int32Array
+        ? checkpoints.run
+        : Int32Array.from(checkpoints.run),
+      step: checkpoints.step instanceof Float64Array
+        ? checkpoints.step
+        : Float64Array.from(checkpoints.step),
+      tokens: checkpoints.tokens instanceof Float64Array
+        ? checkpoints.tokens
+        : Float64Array.from(checkpoints.tokens),
+      flops: checkpoints.flops instanceof Float64Array
+        ? checkpoints.flops
+        : Float64Array.from(checkpoints.flops),
+    },
+    observations: {
+      checkpoint: observations.checkpoint instanceof Int32Array
+        ? observations.checkpoint
+        : Int32Array.from(observations.checkpoint),
+      metric: observations.metric instanceof Int32Array
+        ? observations.metric
+        : Int32Array.from(observations.metric),
+      value: observations.value instanceof Float64Array
+        ? observations.value
+        : Float64Array.from(observations.value),
+    },
+    metrics: [...base.metrics],
+    metricKinds: { ...base.metricKinds },
+    provenance: base.provenance,
+    warnings,
+  };
+}
+
 function withWarnings(
   ladder: Ladder,
   add: { code: string; message: string; count: number }[],
@@ -477,15 +531,9 @@ function subset(ladder: Ladder, keep: Uint8Array, values?: Float64Array): Ladder
     metric[o] = obs.metric[i];
     value[o++] = source[i];
   }
-  return {
-    runs,
-    checkpoints: { run, step, tokens, flops },
-    observations: { checkpoint, metric, value },
-    metrics: [...ladder.metrics],
-    metricKinds: { ...ladder.metricKinds },
-    provenance: ladder.provenance,
-    warnings: [...ladder.warnings],
-  };
+  return ladderWith(ladder, runs, { run, step, tokens, flops }, { checkpoint, metric, value }, [
+    ...ladder.warnings,
+  ]);
 }
 
 interface Step {
@@ -753,23 +801,12 @@ function seedAverage(ladder: Ladder, spec: SeedAverageFilter, filter: string): S
     }
   }
 
-  const out: Ladder = {
+  const out = ladderWith(
+    ladder,
     runs,
-    checkpoints: {
-      run: Int32Array.from(outRun),
-      step: Float64Array.from(outStep),
-      tokens: Float64Array.from(outTokens),
-      flops: Float64Array.from(outFlops),
-    },
-    observations: {
-      checkpoint: Int32Array.from(outObsCp),
-      metric: Int32Array.from(outObsMetric),
-      value: Float64Array.from(outObsValue),
-    },
-    metrics: [...ladder.metrics],
-    metricKinds: { ...ladder.metricKinds },
-    provenance: ladder.provenance,
-    warnings: withWarnings(ladder, [
+    { run: outRun, step: outStep, tokens: outTokens, flops: outFlops },
+    { checkpoint: outObsCp, metric: outObsMetric, value: outObsValue },
+    withWarnings(ladder, [
       {
         code: "filter.unmatched",
         message: `${filter}: kept runs without another seed to average with as they are`,
@@ -786,7 +823,7 @@ function seedAverage(ladder: Ladder, spec: SeedAverageFilter, filter: string): S
         count: droppedObservations,
       },
     ]),
-  };
+  );
   const reason = `averaged ${merged + runs.length - unmatched} runs into ${
     runs.length - unmatched
   } over seeds; kept ${unmatched} runs without another seed as they are${
@@ -990,23 +1027,12 @@ function atCompute(ladder: Ladder, spec: AtComputeFilter, filter: string): Step 
     }
   });
   const n = outRun.length;
-  const out: Ladder = {
+  const out = ladderWith(
+    ladder,
     runs,
-    checkpoints: {
-      run: Int32Array.from(outRun),
-      step: new Float64Array(n).fill(NaN),
-      tokens: Float64Array.from(outTokens),
-      flops: Float64Array.from(outFlops),
-    },
-    observations: {
-      checkpoint: Int32Array.from(outObsCp),
-      metric: Int32Array.from(outObsMetric),
-      value: Float64Array.from(outObsValue),
-    },
-    metrics: [...ladder.metrics],
-    metricKinds: { ...ladder.metricKinds },
-    provenance: ladder.provenance,
-    warnings: withWarnings(ladder, [
+    { run: outRun, step: new Float64Array(n).fill(NaN), tokens: outTokens, flops: outFlops },
+    { checkpoint: outObsCp, metric: outObsMetric, value: outObsValue },
+    withWarnings(ladder, [
       {
         code: "filter.refused",
         message: `${filter}: refused (run, budget) points with no checkpoint within ${
@@ -1022,7 +1048,7 @@ function atCompute(ladder: Ladder, spec: AtComputeFilter, filter: string): Step 
         count: refusedObservations,
       },
     ]),
-  };
+  );
   const reason = `(run, budget) points with no checkpoint within ${pct(tolerance)} of the budget${
     refusedObservations
       ? `; ${refusedObservations} observations of sparsely logged metrics also refused`
