@@ -94,30 +94,9 @@ Deno.test("listLaws() every registered law documents formula, paper and valid st
   assert.ok(listLaws().length >= 32);
 });
 
-Deno.test("getLaw() finds every law of the literature catalog and the downstream mappings", () => {
-  const names = [
-    "data-mixing",
-    "d-cpt",
-    "vocabulary",
-    "moe",
-    "rectified-sft",
-    "lr-annealing",
-    "optimal-hparams",
-    "parallel",
-    "precision",
-    "quantization-loss",
-    "reward-saturation",
-    "passuntil",
-    "bnsl",
-    "translation",
-    "densing",
-    "overoptimization",
-    "sigmoid",
-    "sigmoid-floor",
-    "exp-error",
-    "loss-to-loss",
-    "direct",
-  ];
+Deno.test("getLaw() finds the downstream mappings and builds input-shaped laws", () => {
+  // The issue-7 catalog names are checked through the CLI in lib/cli/fit_laws_test.ts.
+  const names = ["sigmoid", "sigmoid-floor", "exp-error", "loss-to-loss", "direct"];
   for (const name of names) assert.equal(getLaw(name).name, name);
   assert.deepEqual(
     getLaw("data-mixing", { inputs: ["r1", "r2", "r3"] }).inputs.map((s) => s.name),
