@@ -34,24 +34,35 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
 /**
  * Task scaling law of Hu et al. 2023 ("Unlock Predictable Scaling from Emergent Abilities",
  * published as "Predicting Emergent Abilities with Infinite Resolution Evaluation",
- * arXiv:2310.03262), on the PassUntil pass rate PU(N) (probability that one sampled answer
- * passes, estimated by sampling until the first pass):
+ * arXiv:2310.03262), on the PassUntil pass rate PU(N):
  *
  *     -ln PU(N) = c · N^-alpha + d
  *
- * The paper's task scaling law is PU(N) ≈ exp(-c · N^-alpha), i.e. log(-log PU) linear in
- * log N; the offset d ≥ 0 (default grid includes d = 0, the paper's form) allows a pass rate
- * that saturates at exp(-d) < 1.
+ * PassUntil samples answers until r of them pass (r = 1 or 2 in practice); with K samples
+ * drawn, PU = r/K estimates the probability that one sampled answer passes. The paper's task
+ * scaling law is PU(N) ≈ exp(-c · N^-alpha), i.e. log(-log PU) linear in log N. The offset
+ * d ≥ 0 is our extension, not in the paper (default grid includes d = 0, the paper's form); it
+ * allows a pass rate that saturates at exp(-d) < 1.
+ *
+ * Checked against the paper: only the v1 and v3 abstracts and the openings of the HTML and
+ * ICLR copies were read; the paper's equation was not seen in its own text. The form above
+ * comes from third-party reviews (AI-generated reviews and an OpenReview reviewer) and agrees
+ * with the paper's Fig. 1 caption (quoted on a third-party page), which shows the law as a
+ * straight line in log(-log) space. The definition PU = r/K comes from a third-party copy of
+ * quotes from v3. No fitted c or alpha was found. The paper's "accelerated emergence" variant
+ * (log(-log PU) concave in log N) is not this law.
  *
  * Output choice: the law predicts y = -ln PU, not PU. Give the fitter the column -ln(PU)
  * (e.g. with a derived column). Reasons: (1) with log-space residuals (the default) the fit
  * minimises squared errors of log(-log PU), the space in which the paper shows the law to be a
- * straight line and in which it fits, so tiny pass rates of small models (PU ~ 1e-5) weigh as
- * much as large ones; residuals on PU itself would ignore exactly the small models PassUntil
- * was designed to measure; (2) the law is then linear in c and d (variable projection).
+ * straight line (fitting in that space is our choice; the paper's fitting procedure was not
+ * checked), so tiny pass rates of small models (PU ~ 1e-5) weigh as much as large ones;
+ * residuals on PU itself would ignore exactly the small models PassUntil was designed to
+ * measure; (2) the law is then linear in c and d (variable projection).
  *
- * Input: `N` model parameters (count; any scale variable works). Output: -ln PU (nats;
- * positive for PU < 1).
+ * Input: `N` model size (parameter count; whether the paper counts total or non-embedding
+ * parameters was not confirmed; any scale variable works). Output: -ln PU (nats; positive for
+ * PU < 1).
  *
  * Parameters, in this order: `c` (amplitude; positive, optimised in log space), `alpha`
  * (exponent of N), `d` (asymptote of -ln PU; lower bound 0). Linear in c and d with basis
@@ -76,7 +87,7 @@ export const passUntil: Law = {
   formula: "-ln PU = c*N^-alpha + d",
   doc: "Task scaling law of the PassUntil pass rate PU in model size N; output: -ln PU",
   paper: "Hu et al. 2023, Unlock Predictable Scaling from Emergent Abilities, arXiv:2310.03262",
-  inputs: [{ name: "N", doc: "model parameters (count)" }],
+  inputs: [{ name: "N", doc: "model size (parameter count)" }],
   params: [
     {
       name: "c",
@@ -85,7 +96,12 @@ export const passUntil: Law = {
       scale: "log",
     },
     { name: "alpha", doc: "exponent of N", grid: [0.1, 0.3, 0.6, 1] },
-    { name: "d", doc: "asymptote of -ln PU (PU tends to exp(-d))", grid: [0, 0.1], min: 0 },
+    {
+      name: "d",
+      doc: "asymptote of -ln PU (PU tends to exp(-d)); our extension, 0 in the paper",
+      grid: [0, 0.1],
+      min: 0,
+    },
   ],
   predict(x, p, out) {
     evaluate(x, p, out, null);

@@ -1,5 +1,6 @@
 /**
- * The exponential reward-saturation law of GRPO training curves (Nimmaturi et al. 2025).
+ * Per-run exponential reward saturation of GRPO training curves, after the later version of
+ * Nimmaturi et al. (2025).
  *
  * @module
  */
@@ -32,14 +33,25 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
 }
 
 /**
- * Exponential reward saturation of GRPO fine-tuning (Nimmaturi et al. 2025, "Predictive Scaling
- * Laws for Efficient GRPO Training of Large Reasoning Models", arXiv:2507.18014):
+ * Exponential reward saturation of GRPO fine-tuning, after Nimmaturi et al. 2025 ("Predictive
+ * Scaling Laws for Efficient GRPO Training of Large Reasoning Models", arXiv:2507.18014, later
+ * version), fitted to one run:
  *
  *     R(t) = Rmax - (Rmax - R0) · exp(-k · t)
  *
- * The mean training reward starts at R0 and approaches the plateau Rmax at rate k. The paper
- * further makes Rmax and k functions of model size and initial performance; this law fits one
- * run (or one pooled curve) with Rmax, R0, k free.
+ * The mean training reward starts at R0 and approaches the plateau Rmax at rate k. This law
+ * fits one run (or one pooled curve) with Rmax, R0, k free.
+ *
+ * Checked against the paper: only the abstracts were read, not the body of any version, and
+ * the paper's equation was not seen. v1 (July 2025) describes sigmoid-shaped reward curves;
+ * that form (a logistic in t with an inflection point, known only from third-party notes) is
+ * not this law, which has no inflection point and so no slow start. A later version's abstract
+ * (read through a third-party copy) describes exponential saturation in normalised training
+ * progress, conditioned on model size and initial performance. This law is the per-run
+ * single-exponential saturation form matching that abstract; it was not checked against the
+ * later version's equation. Whether and how the paper makes the plateau or the rate depend on
+ * model size and initial performance, and whether it has an offset like R0, was not verified;
+ * R0 = 0 gives the zero-offset form Rmax · (1 - exp(-k · t)).
  *
  * Input: `t` normalised training progress (fraction of an epoch, or steps / total steps).
  * Output: mean reward (the reward's own units).
@@ -66,10 +78,10 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
 export const rewardSaturation: Law = {
   name: "reward-saturation",
   formula: "R = Rmax - (Rmax - R0)*exp(-k*t)",
-  doc: "Exponential saturation of training reward in normalised training progress t; " +
+  doc: "Per-run exponential saturation of training reward in normalised training progress t; " +
     "output: reward",
   paper: "Nimmaturi et al. 2025, Predictive Scaling Laws for Efficient GRPO Training of Large " +
-    "Reasoning Models, arXiv:2507.18014",
+    "Reasoning Models, arXiv:2507.18014 (later version; v1 used a sigmoid form)",
   inputs: [{ name: "t", doc: "normalised training progress (e.g. fraction of an epoch)" }],
   params: [
     { name: "Rmax", doc: "plateau reward", grid: [0.5, 1] },

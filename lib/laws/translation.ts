@@ -1,6 +1,6 @@
 /**
- * Downstream translation laws of Isik et al. (2024): BLEU and cross-entropy after finetuning,
- * as functions of the pretraining data size.
+ * Downstream translation laws of Isik et al. (2024): translation score (BLEU or COMET) and
+ * cross-entropy after finetuning, as functions of the pretraining data size.
  *
  * @module
  */
@@ -32,18 +32,29 @@ function evaluateBleu(
 }
 
 /**
- * BLEU log-law of Isik et al. 2024 ("Scaling Laws for Downstream Task Performance of Large
- * Language Models", arXiv:2402.04177) for machine translation after finetuning:
+ * Translation-score log-law of Isik et al. 2024 ("Scaling Laws for Downstream Task Performance
+ * of Large Language Models", arXiv:2402.04177; at ICLR 2025 "Scaling Laws for Downstream Task
+ * Performance in Machine Translation"), Eq. 1, for machine translation after finetuning:
  *
  *     BLEU(Dp) = (ln(A · Dp^alpha))^beta
  *
- * The paper writes `log`; the base does not matter, since log_b(A·Dp^alpha) = ln(A'·Dp^alpha')
- * with A' = A^(1/ln b), alpha' = alpha/ln b. The law holds when pretraining and downstream data
- * are well aligned; with poor alignment BLEU can fluctuate while cross-entropy still improves
- * (use {@link translationCe}).
+ * The output is a translation score such as BLEU or COMET; the paper applies the same law to
+ * both. The paper writes `log` without stating the base. For the family of curves the base does
+ * not matter, since log_b(A·Dp^alpha) = ln(A'·Dp^alpha') with A' = A^(1/ln b),
+ * alpha' = alpha/ln b; but for the same reason the paper's fitted A and alpha cannot be plugged
+ * in directly (beta does not depend on the base). The law holds when pretraining and downstream
+ * data are well aligned; with poor alignment BLEU can fluctuate while cross-entropy still
+ * improves (use {@link translationCe}).
  *
- * Input: `Dp` pretraining tokens (count). Output: BLEU (0-100). Defined where A·Dp^alpha > 1
- * (NaN elsewhere).
+ * Checked against the paper: of its own text only the abstracts (v1, v3, ICLR 2025) and the
+ * start of the v3 introduction were read; Section 3 (the equations) and Appendix C.3 (the
+ * fitted coefficients) were not. The forms of Eq. 1 (this law) and Eq. 3 ({@link translationCe})
+ * come from a third-party copy of a figure caption and third-party reading notes of v3; both
+ * match our formulas. No fitted coefficients were seen. Dp as a raw token count is inferred
+ * from those sources, not read in the paper.
+ *
+ * Input: `Dp` pretraining tokens (count). Output: translation score, e.g. BLEU (the 0-100 scale
+ * is our assumption) or COMET. Defined where A·Dp^alpha > 1 (NaN elsewhere).
  *
  * Parameters, in this order: `A` (positive, optimised in log space, so the optimiser works on
  * ln A, which enters linearly in ln(A·Dp^alpha)), `alpha` (lower bound 0), `beta` (lower
@@ -64,9 +75,11 @@ function evaluateBleu(
 export const translation: Law = {
   name: "translation",
   formula: "BLEU = (ln(A*Dp^alpha))^beta",
-  doc: "BLEU after finetuning as a function of pretraining tokens Dp; output: BLEU",
+  doc: "Translation score (BLEU or COMET) after finetuning as a function of pretraining " +
+    "tokens Dp; output: score",
   paper: "Isik et al. 2024, Scaling Laws for Downstream Task Performance of Large Language " +
-    "Models, arXiv:2402.04177",
+    "Models (ICLR 2025: Scaling Laws for Downstream Task Performance in Machine Translation), " +
+    "arXiv:2402.04177",
   inputs: [{ name: "Dp", doc: "pretraining tokens (count)" }],
   params: [
     {
@@ -88,12 +101,15 @@ export const translation: Law = {
 };
 
 /**
- * Downstream cross-entropy law of Isik et al. 2024 (arXiv:2402.04177) for translation after
- * finetuning:
+ * Downstream cross-entropy law of Isik et al. 2024 (arXiv:2402.04177), Eq. 3, for translation
+ * after finetuning. The form matches the paper's as given by third-party copies (see
+ * {@link translation}); its fitted coefficients were not seen. E, A and alpha are fitted
+ * separately from the translation-score law's A and alpha:
  *
  *     L(Dp) = E + A / Dp^alpha
  *
- * Input: `Dp` pretraining tokens (count). Output: downstream cross-entropy (nats per token).
+ * Input: `Dp` pretraining tokens (count). Output: downstream cross-entropy (nats per token; the
+ * unit is our assumption, not seen in the paper).
  *
  * Parameters, in this order: `E` (irreducible cross-entropy), `A` (amplitude), `alpha`
  * (exponent). `E`, `A` are positive and optimised in log space; `alpha` has lower bound 0.
