@@ -40,3 +40,15 @@ export function lawOrUndefined(text: string): Law | undefined {
     return undefined;
   }
 }
+
+/**
+ * The law of a fit step. `data-mixing` takes its shape from the mapped inputs (one proportion
+ * r1 ... rM per training domain), as `deno task fit` does; other names ignore the mapping.
+ *
+ * @throws {RangeError} When data-mixing's mapped inputs are not r1 ... rM.
+ * @throws {InputError} An unknown law name or an invalid expression.
+ */
+export function fitStepLaw(text: string, x: Record<string, string> | undefined): Law {
+  const dataMixing = text.trim().toLowerCase() === "data-mixing";
+  return dataMixing && x ? getLaw(text, { inputs: Object.keys(x) }) : getLaw(text);
+}

@@ -21,13 +21,13 @@ import { DatasetNotFoundError, loadDataset } from "../data/catalog.ts";
 import type { CatalogOptions } from "../data/catalog.ts";
 import { applyFilters } from "../data/filter.ts";
 import { loadLadder } from "../data/load.ts";
+import { withRunFields } from "../data/run_fields.ts";
 import { type ComputeMode, type Ladder, type MetricPoints, metricPoints } from "../data/schema.ts";
 import { syntheticLadder, syntheticTruth } from "../data/synthetic.ts";
 import { isoflopAnalysis, type IsoflopPoint, optimalAllocation } from "../fit/allocation.ts";
 import { bootstrap as runBootstrap } from "../fit/bootstrap.ts";
 import { fit as runFit } from "../fit/fit.ts";
 import type { FitOptions } from "../fit/types.ts";
-import { getLaw } from "../laws/registry.ts";
 import type { Law } from "../laws/types.ts";
 import { type Figure, JUPYTER_DISPLAY } from "../report/figure.ts";
 import { escapeHtml, toJsonValue } from "../report/format.ts";
@@ -46,6 +46,7 @@ import { TOOLKIT_NAME, VERSION } from "../version.ts";
 import { Warnings } from "../util/warnings.ts";
 import type { Warning } from "../util/warnings.ts";
 import { type FitEntry, PipelineContext } from "./context.ts";
+import { fitStepLaw } from "./_spec_parts.ts";
 import { buildFigures } from "./figures.ts";
 import { derivedValues, ladderColumnNames } from "./derived_column.ts";
 import { downstreamResults, runMapStep } from "./steps_downstream.ts";
@@ -453,6 +454,9 @@ async function runLoad(
       truth: syntheticTruth(synthOptions) as unknown as Record<string, unknown>,
     };
   }
+  if ("runFields" in step && step.runFields && ctx.source.fallback === null) {
+    ladder = withRunFields(ladder, step.runFields, "the load step's runFields");
+  }
   ctx.loaded = ladder;
   ctx.ladder = ladder;
   ctx.filterSteps = [];
@@ -621,7 +625,7 @@ async function runFitStep(
   options: RunPipelineOptions,
 ): Promise<string> {
   const ladder = requireLadder(ctx, `fit ${JSON.stringify(step.id)}`);
-  const law = getLaw(step.law);
+  const law = fitStepLaw(step.law, step.x);
   const data = lawData(
     ladder,
     law,
@@ -642,7 +646,7 @@ async function runFitStep(
   const fitOptions: FitOptions = { ...step.options, seed: ctx.spec.seed };
   if (options.workers !== undefined) fitOptions.workers = options.workers;
   const fitData = { inputs: data.x, y: data.y, groups: data.run };
-  const result = await runFit(step.law, fitData, fitOptions);
+  const result = await runFit(law, fitData, fitOptions);
   const entry: FitEntry = {
     step,
     law,
@@ -679,7 +683,7 @@ async function runFitStep(
     const b = step.bootstrap;
     const seed = b.seed ?? ctx.spec.seed;
     const { workers: _w, ...refitOptions } = fitOptions;
-    const boot = await runBootstrap(step.law, fitData, {
+    const boot = await runBootstrap(law, fitData, {
       resamples: b.resamples,
       by: b.by === "run" ? "group" : "point",
       seed,

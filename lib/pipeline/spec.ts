@@ -41,9 +41,11 @@
 
 import type { ColumnMapping, ComputeMode, MetricKind } from "../data/schema.ts";
 import type { FilterSpec } from "../data/filter.ts";
+import type { RunFieldValues } from "../data/run_fields.ts";
 import type { ChinchillaParams, SyntheticOptions, SyntheticTask } from "../data/synthetic.ts";
 import type { LossKind, ParamOptions, StartsOption } from "../fit/types.ts";
 import { getLaw } from "../laws/registry.ts";
+import type { Law } from "../laws/types.ts";
 import {
   array,
   boolean,
@@ -70,7 +72,7 @@ import {
   union,
 } from "./validate.ts";
 import { type MapStep, type MapStepConfig, mapStepSchema } from "./steps_downstream_spec.ts";
-import { idSchema, lawOrUndefined } from "./_spec_parts.ts";
+import { fitStepLaw, idSchema, lawOrUndefined } from "./_spec_parts.ts";
 import {
   type BacktestStepConfigs,
   type BacktestSteps,
@@ -105,6 +107,12 @@ export interface CatalogLoadStepConfig {
   fallback?: "none" | "synthetic";
   /** Options of the synthetic ladder used as a fallback. @default the synthetic defaults */
   synthetic?: SyntheticOptions;
+  /**
+   * Numeric fields joined onto runs by id, e.g. mixture proportions the table lacks:
+   * `{ "<run id>": { "c4_share": 0.9 } }`. A fit reads them as run fields (`x: { r1:
+   * "c4_share" }`). Not applied to a synthetic fallback. @default none
+   */
+  runFields?: RunFieldValues;
 }
 
 /** Load a CSV/JSON file with a column mapping. */
@@ -116,6 +124,8 @@ export interface FileLoadStepConfig {
   mapping: ColumnMapping;
   /** Per-run table joined on the mapping's `run` columns. */
   runsFile?: string;
+  /** Numeric fields joined onto runs by id (as for a catalog load). @default none */
+  runFields?: RunFieldValues;
 }
 
 /** Generate a seeded synthetic ladder from a known law (lib/data/synthetic.ts). */
@@ -569,12 +579,16 @@ export const lawSchema: Schema<string> = refine(string(), (text) => {
 // ---------------------------------------------------------------------------------------------
 // Step schemas
 
+/** Numeric fields by run id, finite values only. */
+const runFieldsSchema: Schema<RunFieldValues> = record(record(number()));
+
 const catalogLoadSchema = object<CatalogLoadStep>({
   step: literal("load"),
   dataset: string(),
   table: optional(string()),
   fallback: optional(enumOf(["none", "synthetic"] as const), "none"),
   synthetic: optional(syntheticOptionsSchema),
+  runFields: optional(runFieldsSchema),
 });
 
 const fileLoadSchema = object<FileLoadStepConfig>({
@@ -582,6 +596,7 @@ const fileLoadSchema = object<FileLoadStepConfig>({
   file: string(),
   mapping: columnMappingSchema,
   runsFile: optional(string()),
+  runFields: optional(runFieldsSchema),
 });
 
 const syntheticLoadSchema = object<SyntheticLoadStepConfig>({
@@ -641,8 +656,14 @@ const fitStepSchema = object<FitStep>({
   bootstrap: optional(bootstrapSchema),
 }, {
   check(fit, path, issues) {
-    const law = lawOrUndefined(fit.law);
-    if (!law) return;
+    if (!lawOrUndefined(fit.law)) return;
+    let law: Law;
+    try {
+      law = fitStepLaw(fit.law, fit.x);
+    } catch (e) {
+      issues.add(`${path}.x`, (e as Error).message);
+      return;
+    }
     const inputs = law.inputs.map((s) => s.name);
     const params = law.params.map((s) => s.name);
     checkNames(Object.keys(fit.x ?? {}), inputs, (n) => `${path}.x.${n}`, "an input", issues);

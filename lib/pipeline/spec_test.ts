@@ -242,3 +242,31 @@ Deno.test("expandComputeGrid() gives log-spaced budgets including both ends", ()
   assert.ok(Math.abs(g[1] / 1.1220184543019633e18 - 1) < 1e-11);
   assert.deepEqual(expandComputeGrid([3, 1]), [3, 1]);
 });
+
+Deno.test("parsePipelineSpec() shapes data-mixing from the mapped inputs and checks run fields", () => {
+  // Three mapped proportions: the law has inputs r1, r2, r3 (its default has two).
+  const ok = parsePipelineSpec({
+    name: "mix",
+    steps: [
+      { step: "load", dataset: "d", runFields: { "run-a": { web: 0.5, code: 0.25, books: 0.25 } } },
+      {
+        step: "fit",
+        id: "f",
+        law: "data-mixing",
+        metric: "loss",
+        x: { r1: "web", r2: "code", r3: "books" },
+      },
+    ],
+  });
+  assert.equal(ok.steps.length, 2);
+  const issues = issuesOf({
+    name: "mix",
+    steps: [
+      { step: "load", dataset: "d", runFields: { "run-a": { web: "half" } } },
+      { step: "fit", id: "f", law: "data-mixing", metric: "loss", x: { r1: "web", N: "N" } },
+    ],
+  });
+  assert.deepEqual(issues.map((i) => i.path), ['steps[0].runFields["run-a"].web', "steps[1].x"]);
+  assert.match(issues[0].message, /is "half"; expected a finite number/);
+  assert.match(issues[1].message, /input "N" is not a domain proportion; expected names r1, r2/);
+});
