@@ -1,6 +1,7 @@
 /**
  * The figure of a one-input law fitted to training curves (`bnsl`, `power-law` on loss
- * against tokens): the observed points, the fitted law over the fit range and extrapolated
+ * against tokens) or across runs against a fraction (`data-mixing` on one domain's proportion):
+ * the observed points, the fitted law over the fit range and extrapolated
  * (dashed) to the held-out points of the fit's evaluations, with the bootstrap band when there
  * is one.
  *
@@ -15,7 +16,7 @@ import type { FitEntry, PipelineContext } from "./context.ts";
 export const MAX_CURVE_TARGETS = 40;
 
 /** Columns that put a one-input law on a tokens or compute axis. */
-const AXES: Record<string, "tokens" | "compute"> = {
+const AXES: Partial<Record<string, "tokens" | "compute">> = {
   D: "tokens",
   tokens: "tokens",
   C: "compute",
@@ -36,8 +37,10 @@ function thin<T>(items: readonly T[], max: number): T[] {
 }
 
 /**
- * The learning-curve figure of a fit, or undefined when the law does not have exactly one input
- * read from tokens (D) or compute (C), or the fit has no finite parameters.
+ * The curve figure of a one-input fit: a learning curve when the input is read from tokens (D)
+ * or compute (C), on a log axis; the law across runs when the input is a fraction in [0, 1]
+ * (a mixture proportion), on a linear axis. Undefined for other fits, or when the fit has no
+ * finite parameters.
  *
  * @param ctx The pipeline's state (for the fit's evaluations).
  * @param id The fit's id.
@@ -52,28 +55,40 @@ export function curveFigure(
   const { law, result } = fit;
   if (law.inputs.length !== 1) return undefined;
   const input = law.inputs[0].name;
-  const axis = AXES[fit.columns[input]];
+  const column = fit.columns[input];
+  const xs = fit.x[input];
+  // A fraction (a mixture proportion, one value per run) goes on a linear axis, with the runs
+  // as one series: the law is one curve across runs, not one per run.
+  const fraction = xs.length > 0 && xs.every((v) => v >= 0 && v <= 1);
+  const axis = AXES[column] ?? (fraction ? "fraction" as const : undefined);
   if (axis === undefined || fit.y.length === 0) return undefined;
   const p = Float64Array.from(law.params, (s) => result.params[s.name]?.value ?? NaN);
   if (!p.every(Number.isFinite)) return undefined;
-  const xs = fit.x[input];
-  const points = Array.from(fit.y, (y, i) => ({ x: xs[i], loss: y, series: fit.runIds[i] }))
-    .filter((q) => q.x > 0 && Number.isFinite(q.loss));
+  const linear = axis === "fraction";
+  const seriesOf = (run: string) => (linear ? fit.step.metric : run);
+  const usable = (x: number) => (linear ? Number.isFinite(x) : x > 0);
+  const points = Array.from(
+    fit.y,
+    (y, i) => ({ x: xs[i], loss: y, series: seriesOf(fit.runIds[i]) }),
+  )
+    .filter((q) => usable(q.x) && Number.isFinite(q.loss));
   const targetRows = [...ctx.evaluations.values()]
     .filter((e) => e.summary.fit === id)
     .flatMap((e) => e.summary.points)
-    .filter((r) => r.inputs[input] > 0 && Number.isFinite(r.actual));
+    .filter((r) => usable(r.inputs[input]) && Number.isFinite(r.actual));
   const targets = thin(
     [...targetRows].sort((a, b) => a.inputs[input] - b.inputs[input]),
     MAX_CURVE_TARGETS,
-  ).map((r) => ({ series: r.run, x: r.inputs[input], loss: r.actual }));
+  ).map((r) => ({ series: seriesOf(r.run), x: r.inputs[input], loss: r.actual }));
   if (points.length === 0) return undefined;
   let lo = Infinity, hi = -Infinity;
   for (const x of [...points.map((q) => q.x), ...targets.map((t) => t.x)]) {
     if (x < lo) lo = x;
     if (x > hi) hi = x;
   }
-  const grid = logRange(lo, hi, 100);
+  const grid = linear
+    ? Array.from({ length: 100 }, (_, i) => lo + ((hi - lo) * i) / 99)
+    : logRange(lo, hi, 100);
   const series = [...new Set(points.map((q) => q.series))];
   const x = Float64Array.from(grid);
   const loss = new Float64Array(grid.length);
@@ -90,9 +105,11 @@ export function curveFigure(
   const svg = lawFit({ points, curves, targets }, {
     name: `fit-${id}`,
     title: `Fit ${id}: ${law.name}`,
-    xAxis: axis,
+    ...(linear
+      ? { xType: "linear" as const, xLabel: `${column} (${input} of the law)` }
+      : { xAxis: axis }),
     yLabel: fit.step.metric,
-    seriesLabel: "Run",
+    seriesLabel: linear ? "Metric" : "Run",
     formatSeries: (s) => String(s).split("/").pop() ?? String(s),
     ...(band ? { bandLabel: `${Math.round(100 * fit.bootstrap!.level)}% bootstrap band` } : {}),
     caption: `${law.formula}, fitted to ${fit.y.length} points` +
@@ -100,8 +117,13 @@ export function curveFigure(
   });
   return new Figure({
     name: `fit-${id}`,
-    title: `Fit ${id}: ${fit.step.metric} against training ${axis}, ${law.name} extrapolated`,
-    alt: `${fit.step.metric} against training ${axis} for ${series.length} run(s), with the ` +
+    title: `Fit ${id}: ${fit.step.metric} against ${
+      linear ? column : `training ${axis}`
+    }, ${law.name} extrapolated`,
+    alt:
+      `${fit.step.metric} against ${linear ? column : `training ${axis}`} for ${
+        linear ? `${new Set(fit.runIds).size} runs` : `${series.length} run(s)`
+      }, with the ` +
       `fitted ${law.name} law solid over the fitted range and dashed beyond it` +
       (nTargets > 0 ? `, and ${nTargets} held-out points.` : "."),
     svg,

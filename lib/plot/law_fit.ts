@@ -54,6 +54,11 @@ export interface LawFitFigureData {
 export interface LawFitFigureOptions extends FigureOptions {
   /** What x is; sets the default x label. @default "tokens" */
   xAxis?: "tokens" | "compute";
+  /**
+   * Scale of the x axis: "log" for tokens or compute, "linear" for an input such as a mixture
+   * proportion (x may then be 0). @default "log"
+   */
+  xType?: "log" | "linear";
   /** @default "Training tokens D" or "Training compute C (FLOPs)" */
   xLabel?: string;
   /** @default "Loss" */
@@ -99,13 +104,14 @@ export function lawFit(data: LawFitFigureData, options: LawFitFigureOptions = {}
   checkNonEmpty(name, "points", data.points.length);
   checkNonEmpty(name, "curves", data.curves.length);
   const yType = options.yType ?? "linear";
+  const xLog = (options.xType ?? "log") === "log";
   const targets = data.targets ?? [];
   data.points.forEach((p, i) => {
-    checkValue(name, "point x at", i, p.x, true);
+    checkValue(name, "point x at", i, p.x, xLog);
     checkValue(name, "point loss at", i, p.loss, yType === "log");
   });
   targets.forEach((t, i) => {
-    checkValue(name, "target x at", i, t.x, true);
+    checkValue(name, "target x at", i, t.x, xLog);
     checkValue(name, "target loss at", i, t.loss, yType === "log");
   });
   const colors = seriesColors([
@@ -121,6 +127,7 @@ export function lawFit(data: LawFitFigureData, options: LawFitFigureOptions = {}
     observed.set(p.series, r ? [Math.min(r[0], p.x), Math.max(r[1], p.x)] : [p.x, p.x]);
   }
   type Row = { series: SeriesKey; x: number; loss: number; part: string };
+  const usable = (x: number) => (xLog ? x > 0 : Number.isFinite(x));
   const fitted: Row[] = [], extrapolated: Row[] = [];
   const bands: { series: SeriesKey; x: number; lower: number; upper: number }[] = [];
   data.curves.forEach((curve, c) => {
@@ -129,13 +136,13 @@ export function lawFit(data: LawFitFigureData, options: LawFitFigureOptions = {}
     const rows: { x: number; loss: number }[] = [];
     for (let i = 0; i < curve.x.length; i++) {
       const x = curve.x[i]!, loss = curve.loss[i]!;
-      if (x > 0 && Number.isFinite(loss)) rows.push({ x, loss });
-      if (curve.lower && curve.upper && x > 0 && Number.isFinite(loss)) {
+      if (usable(x) && Number.isFinite(loss)) rows.push({ x, loss });
+      if (curve.lower && curve.upper && usable(x) && Number.isFinite(loss)) {
         bands.push({ series: curve.series, x, lower: curve.lower[i]!, upper: curve.upper[i]! });
       }
     }
     // Where the observed range starts or ends between two samples, add the curve's point there
-    // (interpolated linearly in log x), so that the solid and dashed parts meet.
+    // (interpolated linearly in x on the axis' scale), so that the solid and dashed parts meet.
     const refined: { x: number; loss: number }[] = [];
     rows.forEach((row, i) => {
       refined.push(row);
@@ -144,7 +151,9 @@ export function lawFit(data: LawFitFigureData, options: LawFitFigureOptions = {}
       const edges = [min, max].filter((e) => (row.x - e) * (next.x - e) < 0);
       if (next.x < row.x) edges.reverse();
       for (const e of edges) {
-        const t = Math.log(e / row.x) / Math.log(next.x / row.x);
+        const t = xLog
+          ? Math.log(e / row.x) / Math.log(next.x / row.x)
+          : (e - row.x) / (next.x - row.x);
         refined.push({ x: e, loss: row.loss + t * (next.loss - row.loss) });
       }
     });
@@ -186,8 +195,9 @@ export function lawFit(data: LawFitFigureData, options: LawFitFigureOptions = {}
     ...fitted.map((r) => r.loss),
   ];
   const xAxis = options.xAxis ?? "tokens";
-  const xDomain = extent([...xs, ...targets.map((t) => t.x)], "log");
-  const xMid = Math.sqrt(xDomain[0] * xDomain[1]);
+  const xType = xLog ? "log" : "linear";
+  const xDomain = extent([...xs, ...targets.map((t) => t.x)], xType);
+  const xMid = xLog ? Math.sqrt(xDomain[0] * xDomain[1]) : (xDomain[0] + xDomain[1]) / 2;
   return renderFigure(
     name,
     options,
@@ -197,7 +207,7 @@ export function lawFit(data: LawFitFigureData, options: LawFitFigureOptions = {}
         width,
         height,
         x: {
-          type: "log",
+          type: xType,
           domain: xDomain,
           label: options.xLabel ??
             (xAxis === "tokens" ? "Training tokens D" : "Training compute C (FLOPs)"),

@@ -71,3 +71,26 @@ Deno.test("lawFit() draws the law dashed below a series' smallest observed x too
   const d = svg.split('aria-label="line"')[1]!.match(/<path[^>]*d="([^"]+)"/)![1]!;
   assert.equal(d.split("L").length, 3);
 });
+
+Deno.test("lawFit() puts a mixture share on a linear axis, 0 included, solid over the fitted shares", () => {
+  const mix = (r: number) => 2.45 + 0.5 * Math.exp(-4 * r);
+  const shares = Array.from({ length: 11 }, (_, i) => i / 10);
+  const svg = lawFit({
+    points: [0, 0.2, 0.4, 0.6].map((x) => ({ x, loss: mix(x), series: "loss" })),
+    curves: [{ series: "loss", x: shares, loss: shares.map(mix) }],
+    targets: [{ series: "loss", x: 0.9, loss: mix(0.9) }],
+  }, { xType: "linear", xLabel: "Share of C4" });
+  assert.ok(svg.includes("Share of C4"));
+  const [solid, dashed] = markGroups(svg, "line");
+  assert.equal(solid!.shapes.length, 1);
+  assert.equal(dashed!.shapes.length, 1);
+  // On a log axis the share 0 is not drawable: the point is rejected.
+  assert.throws(
+    () =>
+      lawFit({
+        points: [{ x: 0, loss: 3, series: "loss" }],
+        curves: [{ series: "loss", x: [0.5], loss: [3] }],
+      }),
+    /point x at 0/,
+  );
+});
