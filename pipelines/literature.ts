@@ -16,11 +16,28 @@
  *   Guide recommends. The BNSL break gets a start grid and bounds in the tokens range (its
  *   default grid is for x up to ~1e8).
  *
+ * - `data-mixing` (Ye et al. 2024, arXiv:2403.16952) on Muennighoff et al.'s code-mixture runs
+ *   (`datablations_code`): nine 4.2B models trained for 84B tokens on C4 mixed with Python
+ *   code in shares 10%, 20%, ..., 90%, with a C4 validation loss (`gen_loss`) and a Python one
+ *   (`code_loss`). One law per target domain, in Ye et al.'s two-domain form: the loss on a
+ *   domain is L = c + k·exp(t·r) with r that domain's own share of the training mixture. Each
+ *   law is fitted on the final checkpoints of the seven runs where that domain's share is 10-70%
+ *   and predicts the two held-out runs where it is 80% and 90% (extrapolation in the mixture).
+ *
+ *   The share of each run is joined from this file (`runFields`), read from its model name.
+ *   ColPret names the runs `c4-<p>%code`, but <p> must be the C4 share, not the code share: the
+ *   run named 90% has C4 loss 2.4596, next to 2.4565 for the pure-C4 run of the same size and
+ *   tokens (`GPT2-4b284b84b` in `datablations_final`), and the lowest Python loss belongs to
+ *   the run named 10%. Read the other way, adding code would lower the C4 loss and raise the
+ *   Python loss at every step. Muennighoff et al. name these runs `4b284b84b<p>c4py`.
+ *
  * Not here: `data-mixing` on the BiMix rows. The copy of the dataset has the per-domain losses
  * of 6 mixtures per corpus but not the mixture proportions (BiMix's `ratios.pkl` was not
  * converted; the model names give only the mixing method: baseline, DoReMi, CE, JE, SE, VNE).
  * Even with the proportions, 6 mixtures cannot identify one law per target domain with 7
- * (SlimPajama) or 22 (Pile) training domains: it has M + 1 free parameters with k fixed.
+ * (SlimPajama) or 22 (Pile) training domains: it has M + 1 free parameters with k fixed. With
+ * the proportions in hand, join them as run fields (`runFields`, or `runsFile` for a file) and
+ * fit each domain on its own share, as below.
  *
  * The dataset is mirror-only: set `SCALING_DATA_DIR` to a folder holding
  * `hitchhiker-colpret/`. Without it the pipeline fails (there is no synthetic stand-in for
@@ -51,6 +68,23 @@ const MUENNIGHOFF = "Muennighoff et al. 2023 (arXiv:2305.16264), datablations RE
   "points, then R_D* and R_N* on 182 runs; for context, not judged (this is one joint fit of " +
   "all 229 final losses)";
 
+/** Muennighoff et al.'s code-mixture runs: the C4 share p (percent) is in the name. */
+const CODE_MIX_SHARES = [10, 20, 30, 40, 50, 60, 70, 80, 90];
+const codeMixRun = (c4Percent: number) => `datablations_code/GPT2-4.20B-c4-${c4Percent}%code`;
+/** C4 and Python shares of each code-mixture run, joined as run fields. */
+const CODE_MIX_FIELDS = Object.fromEntries(
+  CODE_MIX_SHARES.map((p) => [codeMixRun(p), { c4_share: p / 100, python_share: 1 - p / 100 }]),
+);
+/** Runs whose C4 share is at most 70% (fit) or above (held out), and the same for Python. */
+const C4_FIT = CODE_MIX_SHARES.filter((p) => p <= 70).map(codeMixRun);
+const C4_HELD_OUT = CODE_MIX_SHARES.filter((p) => p > 70).map(codeMixRun);
+const PYTHON_FIT = CODE_MIX_SHARES.filter((p) => p >= 30).map(codeMixRun);
+const PYTHON_HELD_OUT = CODE_MIX_SHARES.filter((p) => p < 30).map(codeMixRun);
+
+/** Ye et al.'s two-domain form: a domain's loss against its own share (input r1). */
+const MIX_C4 = { r1: "c4_share" };
+const MIX_PYTHON = { r1: "python_share" };
+
 /** BNSL on training curves: the break's start grid and bounds in the tokens range. */
 const BNSL_OPTIONS = { params: { d1: { grid: [3e10, 1e11, 3e11], min: 1e10, max: 1e13 } } };
 
@@ -61,13 +95,51 @@ const published: PublishedValue[] = [
   { quantity: "fits.datablations.params.beta", value: 0.3526596, source: MUENNIGHOFF },
 ];
 
+/**
+ * Data mixing on the code-mixture runs: one law per target domain, each on its own share (see
+ * the module doc). Exported for the test that pins these fits against scipy.
+ */
+export const dataMixingSteps: PipelineSpec["steps"] = [
+  {
+    step: "load",
+    dataset: "hitchhiker-colpret",
+    table: "observations",
+    runFields: CODE_MIX_FIELDS,
+  },
+  { step: "filter", filters: [{ kind: "runs", ids: C4_FIT }, { kind: "final" }] },
+  { step: "fit", id: "mixing-c4", law: "data-mixing", metric: "gen_loss", x: MIX_C4 },
+  {
+    step: "evaluate",
+    fit: "mixing-c4",
+    targets: { filters: [{ kind: "runs", ids: C4_HELD_OUT }, { kind: "final" }] },
+  },
+  {
+    step: "load",
+    dataset: "hitchhiker-colpret",
+    table: "observations",
+    runFields: CODE_MIX_FIELDS,
+  },
+  { step: "filter", filters: [{ kind: "runs", ids: PYTHON_FIT }, { kind: "final" }] },
+  { step: "fit", id: "mixing-python", law: "data-mixing", metric: "code_loss", x: MIX_PYTHON },
+  {
+    step: "evaluate",
+    fit: "mixing-python",
+    targets: { filters: [{ kind: "runs", ids: PYTHON_HELD_OUT }, { kind: "final" }] },
+  },
+];
+
 /** The literature-catalog pipeline. */
 export const spec: PipelineSpec = {
   name: "literature",
-  title: "Literature laws on real data: data-constrained, broken power laws on training curves",
+  title: "Literature laws on real data: data-constrained, data mixing, broken power laws",
   description: "Muennighoff et al.'s data-constrained law on the 229 final losses of their " +
-    "repetition grid, and power-law / BNSL learning curves of LLM360 K2-65B and Mamba-3B fitted " +
-    "on the early part of training and extrapolated to the rest (Hitchhiker's Guide data).",
+    "repetition grid; Ye et al.'s data mixing law on their nine C4/Python code-mixture runs " +
+    "(one law per validation domain against that domain's share, fitted on shares 10-70% and " +
+    "predicting 80% and 90%; ColPret's run names give the C4 share, not the code share, see " +
+    "pipelines/literature.ts); and power-law / BNSL learning curves of LLM360 K2-65B and " +
+    "Mamba-3B fitted on the early part of training and extrapolated to the rest (Hitchhiker's " +
+    "Guide data). Not fitted: data mixing on the BiMix rows, whose mixture proportions are not " +
+    "in the data.",
   seed: 7,
   steps: [
     { step: "load", dataset: "hitchhiker-colpret", table: "observations" },
@@ -149,6 +221,7 @@ export const spec: PipelineSpec = {
         ],
       },
     },
+    ...dataMixingSteps,
     // The learning-curve figures already draw the held-out tail against the extrapolation;
     // residuals against model size say nothing for single-run curves, and a predicted-vs-actual
     // scatter of 1,500 points of one run is unreadable. The evaluation tables carry the errors.

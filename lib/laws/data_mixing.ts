@@ -15,6 +15,9 @@ export const MAX_DOMAINS = 64;
 
 /** Start grid of each t_j: smaller for more domains so the cartesian grid stays small. */
 function interactionGrid(m: number): number[] {
+  // With one or two domains the grid can afford to be wide: the code-mixture fits of
+  // pipelines/literature.ts end at t = -4.3 and -2.9.
+  if (m <= 2) return [-8, -4, -2, 0, 2];
   if (m <= 4) return [-2, 0, 2];
   if (m <= 8) return [-1, 1];
   return [0];
@@ -39,8 +42,13 @@ function interactionGrid(m: number): number[] {
  * so k and the t_j are not separately identifiable. Fix `k` to 1 in that case (`--fix k=1`):
  * nothing is lost, the t_j then absorb log k.
  *
- * Default start grid: log c in {-1, 0, 1}; log k in {-2, 0, 2}; each t_j in {-2, 0, 2}
- * (M ≤ 4), {-1, 1} (M ≤ 8) or {0} (M > 8).
+ * Two domains: Ye et al.'s per-domain form L_i = c_i + k_i · exp(t_ii · r_i), with r_i the
+ * target domain's own share, is this law with m = 1 (input r1 = that share; k stays free,
+ * since one share does not sum to 1). It is the form fitted on real data in
+ * pipelines/literature.ts.
+ *
+ * Default start grid: log c in {-1, 0, 1}; log k in {-2, 0, 2}; each t_j in
+ * {-8, -4, -2, 0, 2} (M ≤ 2), {-2, 0, 2} (M ≤ 4), {-1, 1} (M ≤ 8) or {0} (M > 8).
  *
  * @param m Number of training domains (inputs r1 … rm), an integer in [1, {@link MAX_DOMAINS}].
  * @returns The law, named `"data-mixing"`.

@@ -77,5 +77,13 @@ Deno.test("the literature pipeline spec parses", () => {
   const parsed = parsePipelineSpec(literature);
   assert.equal(parsed.name, "literature");
   const fits = parsed.steps.filter((s) => s.step === "fit").map((s) => s.step === "fit" && s.law);
-  assert.deepEqual(fits, ["data-constrained", "power-law", "bnsl", "power-law", "bnsl"]);
+  assert.deepEqual(fits, [
+    "data-constrained",
+    "power-law",
+    "bnsl",
+    "power-law",
+    "bnsl",
+    "data-mixing",
+    "data-mixing",
+  ]);
 });
