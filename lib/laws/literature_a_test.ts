@@ -16,7 +16,7 @@ import { optimalBatch } from "./optimal_batch.ts";
 import { sweepOptima, type SweepRun } from "./sweep_optima.ts";
 import { parallel } from "./parallel.ts";
 import { LITERATURE_LAWS_A } from "./literature_a.ts";
-import { assertCoverage, type WeakerRule } from "./_coverage.ts";
+import { assertCoverage } from "./_coverage.ts";
 
 const random = rng(2024);
 const next = () => random.next();
@@ -77,13 +77,13 @@ function assertRecovery(
 /**
  * (d) Noisy recovery: targets times (1 + sigma·z), z standard normal from `rng(seed)`, bootstrap
  * with the same seed; the criterion of `_coverage.ts` (seeds 1-3, 99% percentile intervals,
- * every free parameter inside for at least 2 of 3 seeds) unless `weaker` documents otherwise.
+ * every free parameter inside for at least 2 of 3 seeds).
  */
 async function assertBootstrapCovers(
   law: Law,
   inputs: Record<string, Float64Array>,
   truth: Record<string, number>,
-  options: { sigma: number; fit?: FitOptions; resamples?: number; weaker?: WeakerRule },
+  options: { sigma: number; fit?: FitOptions; resamples?: number },
 ): Promise<void> {
   const clean = predictAt(law, cols(law, inputs), vec(law, truth));
   const fixed = options.fit?.params ?? {};
@@ -108,7 +108,7 @@ async function assertBootstrapCovers(
       `${law.name} seed ${seed}: ${b.failed} refits failed`,
     );
     return b.intervals;
-  }, options.weaker);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import type { FitOptions } from "../fit/types.ts";
 import type { Law } from "./types.ts";
 import { assertLinearStructure, finiteDifferenceJacobian, predictAt } from "./_testing.ts";
 import { LITERATURE_LAWS_B } from "./literature_b.ts";
-import { assertCoverage, type WeakerRule } from "./_coverage.ts";
+import { assertCoverage } from "./_coverage.ts";
 import { precision } from "./precision.ts";
 import { quantizationLoss } from "./quantization_loss.ts";
 import { rewardSaturation } from "./reward_saturation.ts";
@@ -35,8 +35,6 @@ interface Case {
   fit?: FitOptions;
   /** Noise of the bootstrap test: multiplicative (y·e^{σz}) or additive (y + σz). */
   noise: { kind: "multiplicative" | "additive"; sigma: number };
-  /** Documented weaker coverage rule, for a law that fails the shared criterion. */
-  weaker?: WeakerRule;
 }
 
 const grid = (...axes: number[][]): number[][] =>
@@ -334,7 +332,7 @@ Deno.test("literature-b bootstrap() intervals cover the truth under small noise"
         });
         assert.ok(b.failed <= 5, `${c.law.name} seed ${seed}: ${b.failed} failed refits`);
         return b.intervals;
-      }, c.weaker);
+      });
       checked += Object.keys(inside).length;
     });
   }
