@@ -81,10 +81,6 @@ const C4_HELD_OUT = CODE_MIX_SHARES.filter((p) => p > 70).map(codeMixRun);
 const PYTHON_FIT = CODE_MIX_SHARES.filter((p) => p >= 30).map(codeMixRun);
 const PYTHON_HELD_OUT = CODE_MIX_SHARES.filter((p) => p < 30).map(codeMixRun);
 
-/** Ye et al.'s two-domain form: a domain's loss against its own share (input r1). */
-const MIX_C4 = { r1: "c4_share" };
-const MIX_PYTHON = { r1: "python_share" };
-
 /** BNSL on training curves: the break's start grid and bounds in the tokens range. */
 const BNSL_OPTIONS = { params: { d1: { grid: [3e10, 1e11, 3e11], min: 1e10, max: 1e13 } } };
 
@@ -96,36 +92,42 @@ const published: PublishedValue[] = [
 ];
 
 /**
+ * Steps of one target domain: fresh code-mixture runs with their shares, the fitted runs' final
+ * checkpoints, the law of `metric` against the domain's own `share` (fit `mixing-<domain>`),
+ * and its predictions of the held-out runs.
+ */
+function mixingSteps(
+  domain: string,
+  metric: string,
+  share: string,
+  fitted: string[],
+  heldOut: string[],
+): PipelineSpec["steps"] {
+  const id = `mixing-${domain}`;
+  return [
+    {
+      step: "load",
+      dataset: "hitchhiker-colpret",
+      table: "observations",
+      runFields: CODE_MIX_FIELDS,
+    },
+    { step: "filter", filters: [{ kind: "runs", ids: fitted }, { kind: "final" }] },
+    { step: "fit", id, law: "data-mixing", metric, x: { r1: share } },
+    {
+      step: "evaluate",
+      fit: id,
+      targets: { filters: [{ kind: "runs", ids: heldOut }, { kind: "final" }] },
+    },
+  ];
+}
+
+/**
  * Data mixing on the code-mixture runs: one law per target domain, each on its own share (see
  * the module doc). Exported for the test that pins these fits against scipy.
  */
 export const dataMixingSteps: PipelineSpec["steps"] = [
-  {
-    step: "load",
-    dataset: "hitchhiker-colpret",
-    table: "observations",
-    runFields: CODE_MIX_FIELDS,
-  },
-  { step: "filter", filters: [{ kind: "runs", ids: C4_FIT }, { kind: "final" }] },
-  { step: "fit", id: "mixing-c4", law: "data-mixing", metric: "gen_loss", x: MIX_C4 },
-  {
-    step: "evaluate",
-    fit: "mixing-c4",
-    targets: { filters: [{ kind: "runs", ids: C4_HELD_OUT }, { kind: "final" }] },
-  },
-  {
-    step: "load",
-    dataset: "hitchhiker-colpret",
-    table: "observations",
-    runFields: CODE_MIX_FIELDS,
-  },
-  { step: "filter", filters: [{ kind: "runs", ids: PYTHON_FIT }, { kind: "final" }] },
-  { step: "fit", id: "mixing-python", law: "data-mixing", metric: "code_loss", x: MIX_PYTHON },
-  {
-    step: "evaluate",
-    fit: "mixing-python",
-    targets: { filters: [{ kind: "runs", ids: PYTHON_HELD_OUT }, { kind: "final" }] },
-  },
+  ...mixingSteps("c4", "gen_loss", "c4_share", C4_FIT, C4_HELD_OUT),
+  ...mixingSteps("python", "code_loss", "python_share", PYTHON_FIT, PYTHON_HELD_OUT),
 ];
 
 /** The literature-catalog pipeline. */
