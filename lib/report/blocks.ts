@@ -73,9 +73,26 @@ export function fallbackNotice(
 /** Code of the warnings that filters emit (one per filter that dropped something). */
 export const FILTER_WARNING = "filter.dropped";
 
-function dataBlocks(data: DataSummary, filterNotes: readonly Warning[] = []): Block[] {
+/** Number of load steps of a results document's spec (0 when it cannot tell). */
+function loadSteps(spec: unknown): number {
+  const steps = (spec as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return 0;
+  return steps.filter((s) => (s as { step?: unknown } | null)?.step === "load").length;
+}
+
+function dataBlocks(
+  data: DataSummary,
+  filterNotes: readonly Warning[] = [],
+  loads = 1,
+): Block[] {
   const out: Block[] = [{ type: "heading", level: 2, text: "Data" }];
   const items: string[] = [];
+  if (loads > 1) {
+    items.push(
+      `The pipeline loads data ${loads} times; this section describes the last load and its ` +
+        `filters. Each fit's section gives the points it used.`,
+    );
+  }
   if (data.source === "catalog") {
     items.push(
       `Source: catalog dataset ${data.dataset}${data.table ? ` (table ${data.table})` : ""}`,
@@ -127,13 +144,23 @@ function dataBlocks(data: DataSummary, filterNotes: readonly Warning[] = []): Bl
       }`,
     );
   }
+  // Metrics the filters left without observations are counted, not listed.
+  const observed = data.metrics.filter((m) => m.count > 0);
+  const empty = data.metrics.length - observed.length;
+  if (empty > 0) {
+    items.push(
+      `${plural(empty, "other metric")} of the table ${
+        empty === 1 ? "has" : "have"
+      } no observations after the filters (not listed)`,
+    );
+  }
   out.push({ type: "list", items });
-  if (data.metrics.length > 0) {
+  if (observed.length > 0) {
     out.push({
       type: "table",
       columns: ["Metric", "Kind", "Observations", "Min", "Max"],
       align: ["left", "left", "right", "right", "right"],
-      rows: data.metrics.map((m) => [
+      rows: observed.map((m) => [
         m.name,
         m.kind,
         String(m.count),
@@ -506,7 +533,9 @@ export function reportBlocks(results: ResultsDocument): Block[] {
   });
   const filterNotes = results.warnings.filter((w) => w.code === FILTER_WARNING);
   const warnings = results.warnings.filter((w) => w.code !== FILTER_WARNING);
-  if (results.data) out.push(...dataBlocks(results.data, filterNotes));
+  if (results.data) {
+    out.push(...dataBlocks(results.data, filterNotes, loadSteps(results.spec)));
+  }
   for (const f of Object.values(results.fits)) out.push(...fitBlocks(f));
   for (const a of Object.values(results.allocations)) out.push(...allocationBlocks(a));
   for (const s of Object.values(results.isoflops)) out.push(...isoflopBlocks(s));

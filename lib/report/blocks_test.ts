@@ -163,3 +163,25 @@ Deno.test("reportBlocks() shows short sources in the comparisons and the full on
     /<ul class="notes">\n<li>\[1\] Besiroglu et al\. 2024 \(arXiv:2404\.10102\), notebook: 4500-start grid<\/li>\n<li>\[2\] Hoffmann et al\. 2022, Table A9<\/li>/,
   );
 });
+
+Deno.test("reportBlocks() lists only observed metrics and says when the data section is the last of several loads", () => {
+  const md = renderMarkdown({
+    ...doc,
+    data: {
+      ...data,
+      metrics: [
+        { name: "loss", kind: "loss", count: 240, min: 1.9, max: 3.1 },
+        { name: "code_loss", kind: "loss", count: 0, min: null, max: null },
+        { name: "acc", kind: "accuracy", count: 0, min: null, max: null },
+      ],
+    },
+    spec: { steps: [{ step: "load" }, { step: "fit" }, { step: "load" }] },
+  });
+  const dataPart = md.split("## Fit")[0]!;
+  assert.match(dataPart, /- The pipeline loads data 2 times; this section describes the last load/);
+  assert.match(dataPart, /- 2 other metrics of the table have no observations after the filters/);
+  assert.match(dataPart, /\| loss \| loss \| 240 \|/);
+  assert.doesNotMatch(dataPart, /code_loss|\| acc \|/);
+  // One load: no such note.
+  assert.doesNotMatch(renderMarkdown({ ...doc, data }), /loads data/);
+});
