@@ -225,7 +225,9 @@ export const LAW_EXAMPLES: readonly LawExample[] = [
     },
     flags: LINEAR,
     note: "Nv is derived: `--x Nv=vocab_size*embed_dim`. The unigram-normalised loss is " +
-      "negative, so residuals are taken in linear space (`--space linear`).",
+      "negative, so residuals are taken in linear space (`--space linear`). H is in " +
+      "characters here, a variant of the paper's Eq. 8, whose data term is in tokens " +
+      "H·f(V): map H to training tokens to fit Eq. 8 as published (see docs/laws.md).",
   },
   {
     law: "moe",

@@ -73,7 +73,7 @@ Deno.test("laws CLI --law shows one law in detail, including expressions", async
   const r = await runCli(["--law", "precision"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Formula: L = E \+ A\*Neff\^-alpha/m);
-  assert.match(r.stdout, /^ {2}P {8}training precision \(bits\)$/m);
+  assert.match(r.stdout, /^ {2}P {8}training precision of the weights, P_w \(bits\)$/m);
   assert.match(r.stdout, /^ {2}6 +gamma +≥ 0 +log +\{/m);
   assert.match(r.stdout, /deno task fit precision\.csv --law precision/);
   const expr = await runCli(["--law", "E + A/C^alpha", "--json"]);

@@ -130,8 +130,8 @@ function formulaFor(breaks: number): string {
 
 /**
  * Build a broken neural scaling law (BNSL) with `breaks` breaks (Caballero et al. 2022,
- * "Broken Neural Scaling Laws", arXiv:2210.14891, Eq. 1; form as in the authors' code,
- * github.com/ethancaballero/broken_neural_scaling_laws):
+ * "Broken Neural Scaling Laws", arXiv:2210.14891, Eq. 1 by third-party copies; form as in the
+ * authors' code, github.com/ethancaballero/broken_neural_scaling_laws):
  *
  *     y = a + b · x^-c0 · Π_{i=1..n} (1 + (x / d_i)^(1/f_i))^(-c_i · f_i)
  *
@@ -151,6 +151,15 @@ function formulaFor(breaks: number): string {
  * points; 2 breaks: 36 450). The break locations d_i are in units of x, so pass a d grid that
  * spans your x range (`params: { d1: { grid: [...] } }`): the default one covers x from
  * about 10 to 1e8.
+ *
+ * Checked against the paper: Eq. 1 was not reached in the paper's own text; two stored copies
+ * (the ICLR 2023 text and an extraction of arXiv v17) showed only the abstract and the
+ * introduction. The form matches the authors' code (the Figure 1 script and the
+ * 4-digit-addition fitting script of the repository above), including the signs (the exponent
+ * -c_i·f_i, and (x/d_i)^(1/f_i) inside), the parameter order and the slopes after each break;
+ * several third-party renderings of Eq. 1 agree with it. The authors' Figure 1 script uses a
+ * negative change of slope (c2 = -0.811). Their code does not constrain b to be positive; ours
+ * does (`scale: "log"`), which is harmless when y > a.
  *
  * @param breaks Number of breaks, an integer ≥ 1.
  * @returns The law, named `"bnsl"` for one break and `"bnsl-<n>"` otherwise.

@@ -53,19 +53,38 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
 
 /**
  * D-CPT law (Que et al. 2024, "D-CPT Law: Domain-specific Continual Pre-Training Scaling Law
- * for Large Language Models", arXiv:2406.01375), the paper's preferred parametrisation:
+ * for Large Language Models", arXiv:2406.01375), the parameterisation the paper prefers ("L3"
+ * of five candidates, L1-L5):
  *
  *     L(N, D, r) = E + A / N^alpha + B · r^eta / D^beta + C / (r + eps)^gamma
  *
- * Inputs: `N` model parameters (count), `D` continual pre-training tokens (count), `r` the
- * mixture ratio of the domain corpus (fraction in [0, 1]; the rest is general corpus). Output:
- * validation loss on the domain corpus (the paper fits the same form separately to the general
- * corpus loss).
+ * Inputs: `N` model parameters (count), `D` continual pre-training tokens (count; whether the
+ * paper counts all continual pre-training tokens or only domain tokens was not confirmed), `r`
+ * the share of the corpus whose validation loss is modelled (fraction in [0, 1]): r = r_d, the
+ * domain corpus's share of the mixture, for the domain loss, and r = r_g = 1 - r_d, the
+ * general corpus's share, for the general-corpus loss, as the paper's Figure 1 suggests (it
+ * plots each loss against its own corpus's share). Fit the two losses separately, each against
+ * its own share. Output: validation loss on the modelled corpus.
  *
  * Parameters, in this order: `E`, `A`, `B`, `C` (amplitudes, `scale: "log"`), `alpha`, `beta`,
  * `eta`, `gamma` (exponents, lower bound 0), `eps` (`scale: "log"`: keeps the C term finite at
  * r = 0). At r = 0 the B term is 0 (eta > 0) and its derivative with respect to eta is 0.
- * Linear in E, A, B, C with basis (1, N^-alpha, r^eta·D^-beta, (r + eps)^-gamma).
+ * Linear in E, A, B, C with basis (1, N^-alpha, r^eta·D^-beta, (r + eps)^-gamma). At fixed r
+ * the law is the Chinchilla form in N and D.
+ *
+ * Among its requirements on a parameterisation, the paper asks that the loss fall as r grows
+ * (per third-party summaries). Non-negative parameters do not by themselves guarantee
+ * dL/dr < 0: the C term falls with r, but the B·r^eta/D^beta term grows with it. Check the sign
+ * of dL/dr = eta·B·r^(eta-1)/D^beta - gamma·C/(r + eps)^(gamma+1) over your range of r after
+ * fitting.
+ *
+ * Checked against the paper: only the front matter, abstract and table of contents of arXiv v1
+ * (3 Jun 2024) were read; the Methods section, where the law is stated, was not reached. The
+ * L3 form, the five candidates L1-L5 and the reasons for preferring L3 are known from
+ * third-party summaries and notes only; they agree with each other and with this law term by
+ * term (nine parameters, eps among the fitted ones). The reading of r for the general loss
+ * rests on the Figure 1 caption as quoted by a third party. No fitted constants were found in
+ * any source.
  *
  * Default start grid (2^9 = 512 points): log E in {0, 1}; log A, log B in {2, 8}; log C in
  * {-4, 0}; alpha, beta in {0.2, 0.5}; eta in {0.1, 0.5}; gamma in {0.1, 0.5}; eps in
@@ -86,13 +105,18 @@ export const dCpt: Law = {
   name: "d-cpt",
   formula: "L = E + A/N^alpha + B*r^eta/D^beta + C/(r + eps)^gamma",
   doc: "D-CPT law: loss of domain-specific continual pre-training in model parameters N, " +
-    "tokens D and domain-corpus ratio r; output: loss",
+    "tokens D and the share r of the modelled corpus (domain or general) in the mixture; " +
+    "output: validation loss on that corpus",
   paper: "Que et al. 2024, D-CPT Law: Domain-specific Continual Pre-Training Scaling Law for " +
     "Large Language Models, arXiv:2406.01375",
   inputs: [
     { name: "N", doc: "model parameters (count)" },
     { name: "D", doc: "continual pre-training tokens (count)" },
-    { name: "r", doc: "mixture ratio of the domain corpus (fraction in [0, 1])" },
+    {
+      name: "r",
+      doc: "share of the modelled corpus in the mixture (fraction in [0, 1]): the domain " +
+        "ratio r_d for the domain loss, 1 - r_d for the general-corpus loss",
+    },
   ],
   params: [
     {

@@ -13,7 +13,10 @@
 
 import type { Columns, Law } from "./types.ts";
 
-/** Default decay factor λ of the annealing momentum (the paper's usual choice). */
+/**
+ * Default decay factor λ of the annealing momentum: our choice, the value a third-party
+ * reimplementation of the paper uses; the paper's own value was not verified.
+ */
 export const DEFAULT_ANNEALING_DECAY = 0.999;
 
 /** Forward and annealing areas of a schedule, per step (or per logged row). */
@@ -37,11 +40,14 @@ function checkLambda(lambda: number, action: string): void {
  *     m_1 = 0,  m_i = λ·m_(i-1) + (η_(i-1) - η_i)
  *     S2(s) = m_1 + ... + m_s
  *
- * where η_i is the learning rate of step i. m is a momentum of the learning-rate decrease: each
- * drop of the learning rate keeps adding to S2 for about 1/(1-λ) steps (1000 steps at the
- * default λ = 0.999), which is how the paper models the delay between annealing and the loss
- * drop. A constant schedule has S2 = 0; a warm-up (rising learning rate) makes S2 negative, so
- * start the history at the end of the warm-up (or leave warm-up points out of the fit).
+ * where η_i is the learning rate of step i, as given (not normalised by its peak). m is a
+ * momentum of the learning-rate decrease: each drop of the learning rate keeps adding to S2 for
+ * about 1/(1-λ) steps (1000 steps at the default λ = 0.999), which models the delay between
+ * annealing and the loss drop. These recursions follow a third-party reimplementation of the
+ * paper; the paper's own definitions of S1 and S2 were not seen. A constant schedule has
+ * S2 = 0; a warm-up (rising learning rate) makes S2 negative, so start the history at the end
+ * of the warm-up (or leave warm-up points out of the fit): our recommendation, not checked
+ * against the paper.
  *
  * Use it to build the inputs of {@link lrAnnealingAreas} when the full schedule is known: give
  * each logged point S1 = areas.S1[step - 1] and S2 = areas.S2[step - 1]. From logged rows alone
@@ -111,7 +117,7 @@ export function scheduleAreas(lr: Float64Array, lambda = DEFAULT_ANNEALING_DECAY
  * interpolation over a gap, a few parts in 10^6 of S2 at a gap of 10 steps. Before the first
  * row of a run, at step s_1, the learning rate is taken constant at η_(s_1): S1(s_1) = s_1·η_(s_1),
  * S2(s_1) = 0, m = 0 (exact for a run logged from step 1; start a run's rows after its warm-up,
- * as the paper does).
+ * our recommendation: how the paper treats warm-up was not verified).
  *
  * @param lr Learning rate at each row's step (finite, ≥ 0).
  * @param step Step of each row (finite, > 0), same length as `lr`.
@@ -306,16 +312,26 @@ const FORMULA = "L = L0 + A*S1^-alpha - C*S2";
  * from the rows by {@link annealingAreas}, which reproduces {@link scheduleAreas} exactly when
  * every step is logged and interpolates the learning rate linearly across the steps between
  * logged rows otherwise (see there). Output: validation loss at step s. One fit describes every
- * step of every run of one model size, whatever the schedule (constant, cosine, WSD, ...).
- * Logging every k-th step costs little: on noise-free cosine and WSD runs of 4000 steps whose
- * loss comes from the exact per-step areas, a fit to every 10th step recovers the parameters
- * within 2e-5 (relative), every 100th within 3e-3 (tests in literature_a_test.ts). Because the areas accumulate along a run, the law's value at a row depends on the rows before
- * it in its run: predict a new schedule by passing all of its rows in step order.
+ * step of every run of one model size, whatever the schedule (constant, cosine, WSD, ...); the
+ * paper states the law for fixed data, model size and training hyperparameters (warm-up steps,
+ * peak learning rate, batch size), per a third-party copy of its text. Logging every k-th step
+ * costs little: on noise-free cosine and WSD runs of 4000 steps whose loss comes from the exact
+ * per-step areas, a fit to every 10th step recovers the parameters within 2e-5 (relative),
+ * every 100th within 3e-3 (tests in literature_a_test.ts). Because the areas accumulate along a
+ * run, the law's value at a row depends on the rows before it in its run: predict a new
+ * schedule by passing all of its rows in step order.
  *
- * λ is fixed at 0.999 (the paper's choice; the paper sets λ rather than fitting it, and a free λ
- * trades off against C), so it is not a parameter and `--fix lambda=...` does not apply. For
- * another λ, compute the areas with `annealingAreas(lr, step, λ)` (or `scheduleAreas`) and fit
- * {@link lrAnnealingAreas}.
+ * λ is fixed at 0.999, our choice following a third-party reimplementation (which also tries
+ * other values); whether the paper fixes or fits λ, and at what value, was not verified. A free
+ * λ would trade off against C. So λ is not a parameter and `--fix lambda=...` does not apply.
+ * For another λ, compute the areas with `annealingAreas(lr, step, λ)` (or `scheduleAreas`) and
+ * fit {@link lrAnnealingAreas}.
+ *
+ * Units: the learning rate is used unnormalised (as logged, e.g. 3e-4, not divided by its
+ * peak), so A and C depend on its unit. Rescaling η by a factor q multiplies S1 and S2 by q,
+ * and the same loss curve is then described with A·q^alpha in place of A (the term
+ * A·S1^-alpha keeps its form) and C/q in place of C; L0 and alpha do not change. Compare fitted
+ * (or published) A and C only under the same convention for η.
  *
  * Parameters, in this order: `L0` (loss floor), `A` (amplitude), `alpha` (exponent, lower bound
  * 0), `C` (annealing coefficient). L0, A, C are `scale: "log"` (positive). C is only identified
@@ -324,6 +340,16 @@ const FORMULA = "L = L0 + A*S1^-alpha - C*S2";
  *
  * Default start grid (3 × 3 × 5 × 2 = 90 points, like the grid of common reproductions): log L0
  * in {0, 0.7, 1.4}; log A in {-4, -2, 0}; alpha in {0.2, 0.4, 0.6, 0.8, 1}; log C in {-2, 0}.
+ * The fitting procedure (this grid, our fitter's default loss and residual space) is ours; the
+ * paper's loss function and choice of fitted points were not verified.
+ *
+ * Checked against the paper: only the abstracts (arXiv v1, v2 and the OpenReview copy) and the
+ * section list were read; the body was not reached. The formula L0 + A·S1^-alpha - C·S2
+ * matches the abstract, which calls S1 the area under the learning-rate curve ("forward area"
+ * in v1) and S2 the annealing area, and says the law is fitted on one or two training curves.
+ * The per-step definitions of S1 and S2 and λ = 0.999 match a third-party reimplementation
+ * only. The paper's value of λ, its normalisation of η, its treatment of warm-up, its fitting
+ * procedure and any fitted constants were not seen.
  *
  * @example A constant run logged every 100 steps: S1 = lr·step, S2 = 0
  * ```ts
@@ -345,8 +371,9 @@ export const lrAnnealing: Law = {
   inputs: [
     {
       name: "lr",
-      doc: "learning rate at the row's step; rows are each run's logged points in increasing " +
-        "step order, and a step that does not increase starts a new run",
+      doc: "learning rate at the row's step, as logged (not normalised; A and C depend on its " +
+        "unit); rows are each run's logged points in increasing step order, and a step that " +
+        "does not increase starts a new run",
     },
     {
       name: "step",
@@ -381,7 +408,8 @@ export const lrAnnealing: Law = {
  *
  * Inputs: `S1` forward area (sum of the learning rate over steps 1 … s) and `S2` annealing area
  * (sum of the annealing momentum); each row is independent. Parameters, grid and linear
- * structure as {@link lrAnnealing}.
+ * structure as {@link lrAnnealing}, which also says what was checked against the paper and how
+ * the unit of the learning rate affects A and C.
  *
  * @example
  * ```ts

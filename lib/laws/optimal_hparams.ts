@@ -24,23 +24,34 @@ function evaluate(x: Columns, p: Float64Array, out: Float64Array, jac: Float64Ar
 
 /**
  * Optimal learning-rate law (Li et al. 2025, "Predictable Scale: Part I — Optimal
- * Hyperparameter Scaling Law in Large Language Model Pretraining", arXiv:2503.04715):
+ * Hyperparameter Scaling Law in Large Language Model Pretraining", arXiv:2503.04715; later
+ * versions call it "Step Law"):
  *
  *     eta_opt(N, D) = a · N^alpha · D^beta
  *
- * Inputs: `N` model parameters (count; Li et al. count non-embedding parameters), `D` training
- * tokens (count). Output: the best peak learning rate of a hyperparameter sweep at (N, D), as
- * picked by `sweepOptima` (sweep_optima.ts) from a table of runs. Li et al. report a = 1.79,
- * alpha = -0.713, beta = 0.307 (AdamW, their setup); Bergsma et al. 2025 ("Power Lines",
- * arXiv:2505.13738) also find power laws for the optimal learning rate and batch size, with
- * the batch size depending on D only (see `optimalBatch`, optimal_batch.ts).
+ * Inputs: `N` non-embedding model parameters (count; Li et al. count parameters without the
+ * embeddings), `D` training tokens (count). Output: the best peak learning rate (AdamW in Li et
+ * al.) of a hyperparameter sweep at (N, D), e.g. as picked by `sweepOptima` (sweep_optima.ts)
+ * from a table of runs, a simplification of Li et al.'s own extraction (see there). Li et al.
+ * report a = 1.79, alpha = -0.713, beta = 0.307.
  *
  * Parameters, in this order: `a` (`scale: "log"`), `alpha`, `beta` (exponents, signed,
- * unbounded). log eta_opt = log a + alpha·log N + beta·log D is linear, so a fit in log space (the
- * default) is ordinary least squares in log–log coordinates, as in the paper.
+ * unbounded). log eta_opt = log a + alpha·log N + beta·log D is linear, so a fit in log space
+ * (the default) is ordinary least squares in log–log coordinates, as in the authors' released
+ * code.
  *
  * Default start grid (3 × 3 × 3 = 27 points): log a in {-5, 0, 5}; alpha in {-1, -0.5, 0}; beta
  * in {-0.5, 0, 0.5}.
+ *
+ * Checked against the paper: only the abstracts and openings of arXiv v1 and v7 were read; the
+ * body was not reached. The abstract says the optimal learning rate is a power law in N and D.
+ * The constants come from third-party sources (summaries, course and blog notes) that agree
+ * with each other; the form, the log-space least squares and the units agree with the authors'
+ * released code and README (github.com/step-law/steplaw). That N excludes the embeddings is
+ * from third-party sources. Whether the constants changed between arXiv versions was not
+ * checked. Related work: Bergsma et al. 2025 ("Power Lines", arXiv:2505.13738) fit no
+ * learning-rate law (per third parties they set the learning rate with μP); they fit the AdamW
+ * timescale and the batch size (see `optimalBatch`, optimal_batch.ts).
  *
  * @example Li et al.'s fit at 1B parameters and 100B tokens
  * ```ts
@@ -55,12 +66,11 @@ function evaluate(x: Columns, p: Float64Array, out: Float64Array, jac: Float64Ar
 export const optimalHparams: Law = {
   name: "optimal-hparams",
   formula: "eta_opt = a*N^alpha*D^beta",
-  doc: "Optimal peak learning rate in model parameters N and training tokens D; output: " +
-    "learning rate",
-  paper: "Li et al. 2025, Predictable Scale: Part I, arXiv:2503.04715; Bergsma et al. 2025, " +
-    "Power Lines, arXiv:2505.13738",
+  doc: "Optimal peak learning rate in non-embedding model parameters N and training tokens D; " +
+    "output: learning rate",
+  paper: "Li et al. 2025, Predictable Scale: Part I (Step Law), arXiv:2503.04715",
   inputs: [
-    { name: "N", doc: "model parameters (count)" },
+    { name: "N", doc: "non-embedding model parameters (count)" },
     { name: "D", doc: "training tokens (count)" },
   ],
   params: [

@@ -77,15 +77,28 @@ const INPUT_DOC = "square root of KL(policy || initial policy) (nats^(1/2))";
  *     R(d) = d · (alpha - beta · ln d),   d = sqrt(KL(pi || pi_init))
  *
  * The gold reward first rises with optimisation then falls: it peaks at
- * d* = exp(alpha/beta - 1). R(0) = 0 (the limit of d ln d).
+ * d* = exp(alpha/beta - 1). R(0) = 0 (the limit of d ln d). Gao et al. note that the form
+ * likely does not hold near the origin, where its slope is infinite.
  *
  * Input: `d` square root of the KL divergence of the policy from the initial policy (KL in
- * nats). Output: gold reward relative to the initial policy (reward-model units; zero at d = 0).
+ * nats). Output: gold reward relative to the initial policy (reward-model units; zero at d = 0;
+ * Gao et al. shift each reward model so the initial policy scores 0 and scale the gold scores
+ * to unit variance). ln is the natural logarithm: the paper writes "log" without a base, and
+ * natural log is our inference from the KL being in nats (the base only rescales beta).
  *
- * Parameters, in this order: `alpha`, `beta` (unbounded; Gao et al. find both positive and
- * smooth in the proxy reward model's size). The law is linear in both (basis d, -d ln d).
- * Rewards are relative, so they can be negative: fit with residuals in linear space
- * (`space: "linear"`).
+ * Parameters, in this order: `alpha`, `beta` (unbounded). Gao et al. hold alpha_RL constant
+ * across proxy reward-model sizes (they find it nearly independent of the reward model's
+ * parameter count), while beta_RL changes smoothly, roughly logarithmically, with it. The law
+ * is linear in both (basis d, -d ln d). Rewards are relative, so they can be negative: fit with
+ * residuals in linear space (`space: "linear"`).
+ *
+ * Checked against the paper: Gao et al.'s English text from §1 to the references was read
+ * (through a bilingual copy; appendices B and C were not seen). Both forms, which belongs to RL
+ * and which to best-of-n, d = sqrt(KL(π ‖ π_init)) and R(0) = 0 are stated in §1. The paper
+ * prints no numeric alpha or beta; they appear only in plots against reward-model size
+ * (Fig. 3). Rafailov et al.'s scaling-law section was not reached: that they use this RL form,
+ * with GPT-4 win rates in place of gold rewards, comes from third-party notes, and whether
+ * their fit keeps R(0) = 0 (a win rate at d = 0 is not 0) was not verified.
  *
  * Default start grid (3 × 3 = 9 points; the law is linear, so any start reaches the optimum):
  * alpha in {0, 0.5, 1}; beta in {0, 0.1, 0.5}.
@@ -128,10 +141,13 @@ export const overoptimization: Law = {
  *
  *     R(d) = d · (alpha - beta · d),   d = sqrt(KL(pi || pi_init))
  *
- * For best-of-n, KL = ln n - (n - 1)/n exactly. The gold reward peaks at d* = alpha/(2 beta).
+ * For best-of-n the paper computes the KL analytically as ln n - (n - 1)/n (citing Stiennon et
+ * al.). The gold reward peaks at d* = alpha/(2 beta), with value alpha²/(4 beta).
  *
  * Input and output as in {@link overoptimization}. Parameters, in this order: `alpha`,
- * `beta` (unbounded); linear in both (basis d, -d²). Fit with residuals in linear space.
+ * `beta` (unbounded; Gao et al. find both change smoothly, roughly logarithmically, with the
+ * proxy reward model's parameter count); linear in both (basis d, -d²). Fit with residuals in
+ * linear space. What was checked against the paper: see {@link overoptimization}.
  *
  * Default start grid (3 × 3 = 9 points): alpha in {0, 0.5, 1}; beta in {0, 0.1, 0.5}.
  *

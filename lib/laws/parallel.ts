@@ -31,14 +31,23 @@ function evaluate(x: Columns, p: Float64Array, out: Float64Array, jac: Float64Ar
  *
  *     L(N, P) = (A / (N · (k · log P + 1)))^alpha + E
  *
- * Inputs: `N` model parameters (count), `P` number of parallel streams (count, ≥ 1; P = 1 is the
- * plain model). Output: loss. The law is Chinchilla's parameter term with N replaced by the
- * effective size N·(k·log P + 1): P streams are worth about O(log P) more parameters. log is the
- * natural logarithm (another base only rescales k).
+ * Inputs: `N` model parameters (count; how the paper counts them was not found), `P` number of
+ * parallel streams (count, ≥ 1; P = 1 is the plain model). Output: loss. The law is
+ * Chinchilla's parameter term with N replaced by the effective size N·(k·log P + 1): P streams
+ * are worth about O(log P) more parameters. log is the natural logarithm, our choice: no source
+ * seen states the base, and another base only rescales k.
  *
  * Parameters, in this order: `E` (irreducible loss), `A` (scale of N: the loss term is
  * (A/N)^alpha for P = 1), `k` (gain per unit of log P) — all `scale: "log"` — and `alpha`
  * (exponent, lower bound 0). k is only identified when the data include several P.
+ *
+ * Checked against the paper: only the abstract and the start of the introduction (arXiv v1,
+ * 15 May 2025) were read; the section that states and fits the law was not reached. The form
+ * matches the one on the authors' demo (the ParScale Hugging Face Space),
+ * Loss = E + (A / (Parameters · (1 + k·log P)))^alpha. The natural logarithm is weakly
+ * supported by that demo's worked example, whose equivalent model sizes fit a single
+ * k ≈ 0.39 in natural log (our arithmetic). How N is counted (with or without embeddings and
+ * the small per-stream additions) and the paper's fitted constants were not found.
  *
  * Default start grid (3^4 = 81 points): log E in {-1, 0, 1}; log A in {12, 18, 24}; log k in
  * {-2, -1, 0}; alpha in {0.1, 0.25, 0.5}.
@@ -59,7 +68,7 @@ export const parallel: Law = {
   doc: "Parallel scaling law in model parameters N and parallel streams P; output: loss",
   paper: "Chen et al. 2025, Parallel Scaling Law for Language Models, arXiv:2505.10475",
   inputs: [
-    { name: "N", doc: "model parameters (count)" },
+    { name: "N", doc: "model parameters (count; the paper's counting convention not found)" },
     { name: "P", doc: "parallel streams (count, ≥ 1)" },
   ],
   params: [

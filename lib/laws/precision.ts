@@ -1,6 +1,6 @@
 /**
- * The precision-aware Chinchilla law of Kumar et al. (2024): training in P bits shrinks the
- * effective parameter count.
+ * The precision-aware Chinchilla law of Kumar et al. (2024): training the weights in P bits
+ * shrinks the effective parameter count.
  *
  * @module
  */
@@ -46,25 +46,45 @@ const LOG_AMPLITUDE_GRID = [0, 5, 10, 15, 20];
 const EXPONENT_GRID = [0.25, 0.5, 1];
 
 /**
- * Precision-aware scaling law for quantized training (Kumar et al. 2024, "Scaling Laws for
- * Precision", arXiv:2411.04330, Eq. 3):
+ * Precision-aware scaling law for quantization-aware training of the weights (Kumar et al.
+ * 2024, "Scaling Laws for Precision", arXiv:2411.04330, §4.1, Eq. 3):
  *
  *     L(N, D, P) = E + A · Neff^-alpha + B / D^beta,   Neff = N · (1 - exp(-P / gamma))
  *
- * Training in P bits acts like training a model with fewer parameters: each bit of precision
- * multiplies the shortfall 1 - Neff/N by exp(-1/gamma), so gains saturate after a few times
- * gamma bits. With P → ∞ the law reduces to Chinchilla. The paper fits one such factor per
- * quantized tensor (weights, activations, KV cache; Eq. 4) and, for equal precisions,
- * Neff ≈ N(1 - exp(-P/gamma))^3; this law has the single-factor form of Eq. 3 (weights only,
- * or one pooled gamma).
+ * P is the weight precision P_w: the weights are trained in P bits while activations and KV
+ * cache stay in high precision. Training in P bits then acts like training a model with fewer
+ * parameters: each bit of precision multiplies the shortfall 1 - Neff/N by exp(-1/gamma), so
+ * gains saturate after a few times gamma bits. With P → ∞ the law reduces to Chinchilla.
  *
- * Inputs: `N` model parameters (count), `D` training tokens (count), `P` training precision
- * (bits, e.g. 3-16). Output: loss (nats per token).
+ * Not the tied-precision law. The paper gives activations and the KV cache their own factors
+ * with their own sensitivities (Eq. 4): Neff = N(1 - e^(-P_w/γ_w))(1 - e^(-P_a/γ_a))
+ * (1 - e^(-P_kv/γ_kv)). When all three are trained at one precision P (what the paper means by
+ * a bare P), this gives approximately Neff = N(1 - e^(-P/γ̄))^3 with γ̄ the average of the three
+ * γ's, the form of its compute-optimal analysis (Eq. 5). This law cannot produce that form: the
+ * cube puts the factor under the exponent 3·alpha, here it is under alpha. So its gamma is the
+ * weights' sensitivity γ_w, not a sensitivity pooled over tied precisions.
+ *
+ * Inputs: `N` model parameters (count), `D` training tokens (count), `P` weight training
+ * precision (bits; the paper trains at 3-12 bits, plus BF16 baselines). Output: loss (the
+ * paper's Dolma validation loss; the unit is not stated in the parts read, nats per token is
+ * our assumption).
  *
  * Parameters, in this order: `E` (irreducible loss), `A`, `B` (amplitudes), `alpha`, `beta`
  * (exponents of Neff and D), `gamma` (precision sensitivity, bits). `E`, `A`, `B`, `gamma` are
  * positive and optimised in log space; `alpha`, `beta`, `gamma` have lower bound 0. The law is
  * linear in E, A, B with basis (1, Neff^-alpha, D^-beta) (`linearStructure`).
+ *
+ * Published constants (App. K, Table 2): A = 4.299e3, alpha = beta = 0.4965 (tied),
+ * B = 1.806e4, E = 2.7648, gamma_w = 2.6745. They were fitted with hidden offsets inside the
+ * exponentials (the paper says each is computed with an offset n_x, as e^(x/γ_x + n_x)), so they
+ * do not reproduce the paper's curves with this formula; the authors also say the constants are
+ * unlikely to be useful outside their setup.
+ *
+ * Checked against the paper: the full text was read, as a PDF-to-markdown extraction whose
+ * abstract matches arXiv v2 word for word (its arXiv version is not stated): §2 (notation),
+ * §4.1 (Eq. 3), §4.2 (Eq. 4 and the tied form), the compute-optimal form (Eq. 5) and App. K
+ * (Table 2). The post-training-quantization term δ_PTQ of the paper's unified law (§5) is not
+ * modelled here.
  *
  * Default start grid (3 × 5 × 5 × 3 × 3 × 3 = 2025 points): log E in {-1, 0, 1}; log A, log B
  * in {0, 5, 10, 15, 20}; alpha, beta in {0.25, 0.5, 1}; gamma in {1, 2.5, 5} bits.
@@ -86,13 +106,13 @@ const EXPONENT_GRID = [0.25, 0.5, 1];
 export const precision: Law = {
   name: "precision",
   formula: "L = E + A*Neff^-alpha + B/D^beta, Neff = N*(1 - exp(-P/gamma))",
-  doc: "Precision-aware loss law in parameters N, tokens D and training precision P (bits); " +
-    "output: loss",
+  doc: "Precision-aware loss law in parameters N, tokens D and weight training precision P " +
+    "(bits; activations and KV cache in high precision); output: loss",
   paper: "Kumar et al. 2024, Scaling Laws for Precision, arXiv:2411.04330",
   inputs: [
     { name: "N", doc: "model parameters (count)" },
     { name: "D", doc: "training tokens (count)" },
-    { name: "P", doc: "training precision (bits)" },
+    { name: "P", doc: "training precision of the weights, P_w (bits)" },
   ],
   params: [
     {
@@ -117,7 +137,7 @@ export const precision: Law = {
     { name: "beta", doc: "exponent of D", grid: EXPONENT_GRID.slice(), min: 0 },
     {
       name: "gamma",
-      doc: "precision sensitivity (bits): Neff/N = 1 - exp(-P/gamma)",
+      doc: "precision sensitivity of the weights (bits): Neff/N = 1 - exp(-P/gamma)",
       grid: [1, 2.5, 5],
       min: 0,
       scale: "log",

@@ -49,6 +49,16 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
  * the data reach both phases (D^beta both below and above Dl). Linear in E and B with basis
  * (1, 1/(Dl + D^beta)).
  *
+ * Checked against the paper: the paper's body was not reached in any version; only its
+ * abstract was read. This law matches the authors' released fitting code
+ * (github.com/linhaowei1/Fine-tuning-Scaling-Law, src/fit_law.py), which fits four parameters
+ * and no outer exponent (written through the zero-shot loss B/Dl + E, fitted on log loss
+ * against log D), and two third-party restatements. The authors' project page
+ * (rectified-scaling-law.github.io) writes the law with an outer exponent alpha,
+ * L(D) = (B/(Dl + D^beta) + E)^alpha; this law is its alpha = 1 case. Which of the two the
+ * paper prints was not seen. That D counts training examples comes from the project page and
+ * the code's README. No fitted constants were found.
+ *
  * Default start grid (3^4 = 81 points): log E in {-1, 0, 1}; log B in {2, 6, 10}; log Dl in
  * {0, 4, 8}; beta in {0.3, 0.6, 1}.
  *

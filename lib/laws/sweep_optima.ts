@@ -13,7 +13,7 @@ export interface SweepRun {
   D: number;
   /** Peak learning rate. */
   lr: number;
-  /** Batch size (tokens or sequences). */
+  /** Batch size (tokens or sequences; Li et al.'s published law is in tokens). */
   batchSize: number;
   /** Final loss (non-finite for a diverged run, which is skipped). */
   loss: number;
@@ -43,11 +43,17 @@ function checkPositive(row: SweepRun, i: number, key: "N" | "D" | "lr" | "batchS
 }
 
 /**
- * For each distinct (N, D) of a sweep, the run with the lowest loss (argmin over the sweep's
- * learning rates and batch sizes, as Li et al. 2025 and Bergsma et al. 2025 do before fitting
- * their power laws). Runs with a non-finite loss (diverged) are skipped; an (N, D) whose runs
- * all diverged is left out. Ties keep the first run in input order. (N, D) pairs match exactly,
- * so round N and D consistently before calling.
+ * For each distinct (N, D) of a sweep, the run with the lowest loss: a plain argmin over the
+ * sweep's learning rates and batch sizes. Runs with a non-finite loss (diverged) are skipped;
+ * an (N, D) whose runs all diverged is left out. Ties keep the first run in input order.
+ * (N, D) pairs match exactly, so round N and D consistently before calling.
+ *
+ * This simplifies Li et al.'s procedure. Their released code (github.com/step-law/steplaw)
+ * keeps, at each (N, D), every run whose smoothed final training loss is within 0.25%
+ * (relative) of the best, fits all of those runs by least squares in log space, and averages
+ * the coefficients over 1000 bootstrap resamples; here only the single best run per (N, D) is
+ * kept. How Bergsma et al. ("Power Lines") extract their optima was not seen (their abstract
+ * defines the optimal batch size as the one with the lowest loss at a given N, D).
  *
  * Feed `{ N, D }` with y = `lr` to the `optimal-hparams` law and `{ D }` with y = `batchSize` to
  * `optimal-batch`. An optimum on the edge of the swept range is only a bound on the true optimum:
