@@ -99,6 +99,8 @@ export interface LawDescription {
   formula: string;
   doc: string;
   paper: string | null;
+  /** What the formula was checked against (the law's `checked`), or null. */
+  checked: string | null;
   inputs: { name: string; doc: string }[];
   params: ParamDescription[];
   /** Other forms reachable by `--law`. */
@@ -143,6 +145,7 @@ export function describeLaw(law: Law): LawDescription {
     formula: law.formula,
     doc: law.doc,
     paper: law.paper ?? null,
+    checked: law.checked ?? null,
     inputs: law.inputs.map((s) => ({ name: s.name, doc: s.doc })),
     params: law.params.map((s, index) => ({
       index,
@@ -263,6 +266,7 @@ export function formatLawDetail(d: LawDescription): string {
   lines.push(`Formula: ${d.formula}`);
   lines.push(d.doc);
   if (d.paper) lines.push(`Paper: ${d.paper}`);
+  if (d.checked) lines.push(`Checked against: ${d.checked}`);
   lines.push("", "Inputs (--x INPUT=column):");
   for (const s of d.inputs) lines.push(`  ${s.name.padEnd(8)} ${s.doc}`);
   lines.push("", "Parameters, in order (start grid in natural space):");
@@ -372,6 +376,7 @@ function lawSection(d: LawDescription): string[] {
   out.push("```", d.formula, "```", "");
   out.push(`${d.doc}.`.replace(/\.\.$/, "."), "");
   if (d.paper) out.push(`**Paper:** ${d.paper}.`.replace(/\.\.$/, "."), "");
+  if (d.checked) out.push(`**Formula checked against:** ${d.checked}`, "");
   out.push("**Inputs** (`--x INPUT=column`):", "");
   out.push("| input | meaning and unit |", "|---|---|");
   for (const s of d.inputs) out.push(`| \`${s.name}\` | ${cell(s.doc)} |`);

@@ -124,3 +124,13 @@ Deno.test("laws CLI rejects bad input with one line on stderr and exit code 2", 
     });
   }
 });
+
+Deno.test("every literature law says what its formula was checked against, on the catalog page too", () => {
+  const literature = describeLaws().filter((d) => d.group === "literature");
+  assert.ok(literature.length >= 20, `${literature.length} literature laws`);
+  for (const d of literature) {
+    assert.ok(d.checked !== null && d.checked.length > 20, `${d.name} has no 'checked'`);
+  }
+  const page = lawsMarkdown();
+  assert.equal(page.match(/\*\*Formula checked against:\*\*/g)?.length, literature.length);
+});

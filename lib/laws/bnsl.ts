@@ -183,6 +183,8 @@ export function brokenPowerLaw(breaks: number): Law {
   }
   return {
     name: breaks === 1 ? "bnsl" : `bnsl-${breaks}`,
+    checked: "The authors' code (ethancaballero/broken_neural_scaling_laws): same form, signs " +
+      "and parameter order; the paper's Eq. 1 was not reached.",
     formula: formulaFor(breaks),
     doc: `Smoothly broken power law with ${breaks} break${breaks === 1 ? "" : "s"} in one ` +
       "input x; output: metric",

@@ -103,6 +103,8 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
  */
 export const dCpt: Law = {
   name: "d-cpt",
+  checked:
+    "Third-party summaries of the paper's preferred form (L3 of L1-L5); the paper's body was not reached.",
   formula: "L = E + A/N^alpha + B*r^eta/D^beta + C/(r + eps)^gamma",
   doc: "D-CPT law: loss of domain-specific continual pre-training in model parameters N, " +
     "tokens D and the share r of the modelled corpus (domain or general) in the mixture; " +

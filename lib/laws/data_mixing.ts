@@ -129,6 +129,8 @@ export function dataMixingLaw(m: number): Law {
   };
   return {
     name: "data-mixing",
+    checked:
+      "The authors' code (yegcjs/mixinglaws) and third-party quotes of the multi-domain form; the paper's body was not reached.",
     formula: `L = c + k*exp(${inputs.map((s, j) => `t${j + 1}*${s.name}`).join(" + ")})`,
     doc: `Data mixing law: loss on one target domain from the proportions of ${m} training ` +
       "domains; output: loss",

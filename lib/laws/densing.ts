@@ -81,6 +81,7 @@ function basis(x: Columns, _p: Float64Array, out: Float64Array[]): void {
  */
 export const densing: Law = {
   name: "densing",
+  checked: "The paper's text (arXiv v2, Eqs. 1-5; A = 0.0073 per day).",
   formula: "ln(rho_max) = A*t + B",
   doc: "Log of maximum capacity density against release date t (the paper: days since the " +
     "Llama-1 release; months also work); output: ln rho_max",

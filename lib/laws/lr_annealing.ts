@@ -363,6 +363,8 @@ const FORMULA = "L = L0 + A*S1^-alpha - C*S2";
  */
 export const lrAnnealing: Law = {
   name: "lr-annealing",
+  checked:
+    "The paper's abstract (the formula); the areas S1, S2 and lambda = 0.999 follow a third-party reimplementation; the paper's definitions were not reached.",
   formula: FORMULA,
   doc: "Learning-rate annealing law in a run's learning rate and step: S1 (forward area) and S2 " +
     "(annealing area, lambda = 0.999) are computed from the rows of each run, in step order; " +
@@ -424,6 +426,8 @@ export const lrAnnealing: Law = {
  */
 export const lrAnnealingAreas: Law = {
   name: "lr-annealing-areas",
+  checked:
+    "The paper's abstract (the formula); the paper's definitions of S1 and S2 were not reached.",
   formula: FORMULA,
   doc: "Learning-rate annealing law in precomputed forward area S1 and annealing area S2 of the " +
     "schedule (see scheduleAreas); output: loss at a step",

@@ -116,6 +116,8 @@ function evaluate(x: Columns, p: Float64Array, out: Float64Array, jac: Float64Ar
  */
 export const moe: Law = {
   name: "moe",
+  checked:
+    "Third-party copies of Eq. 1, the saturating transform and the S-BASE constants; the paper's body was not reached.",
   formula: "log10 L = a*log10 N + b*log10 Ehat + c*log10 N*log10 Ehat + d, " +
     "1/Ehat = 1/(E - 1 + (1/Estart - 1/Emax)^-1) + 1/Emax",
   doc: "Routed (mixture-of-experts) language model law in dense parameters N and expert " +

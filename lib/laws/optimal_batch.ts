@@ -57,6 +57,8 @@ function evaluate(x: Columns, p: Float64Array, out: Float64Array, jac: Float64Ar
  */
 export const optimalBatch: Law = {
   name: "optimal-batch",
+  checked:
+    "Li et al.'s released code and third-party copies of their fit (0.58 D^0.571, B in tokens); the paper's body was not reached.",
   formula: "B_opt = b*D^gamma",
   doc: "Optimal batch size in training tokens D; output: batch size (in tokens for Li et " +
     "al.'s b = 0.58; any unit for your own fit)",

@@ -65,6 +65,8 @@ function evaluate(x: Columns, p: Float64Array, out: Float64Array, jac: Float64Ar
  */
 export const optimalHparams: Law = {
   name: "optimal-hparams",
+  checked:
+    "Li et al.'s released code and third-party copies of their fit (1.79 N^-0.713 D^0.307); the paper's body was not reached.",
   formula: "eta_opt = a*N^alpha*D^beta",
   doc: "Optimal peak learning rate in non-embedding model parameters N and training tokens D; " +
     "output: learning rate",

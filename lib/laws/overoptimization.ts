@@ -117,6 +117,7 @@ const INPUT_DOC = "square root of KL(policy || initial policy) (nats^(1/2))";
  */
 export const overoptimization: Law = {
   name: "overoptimization",
+  checked: "Gao et al.'s text (the RL form); Rafailov et al.'s section was not reached.",
   formula: "R = d*(alpha - beta*ln(d))",
   doc: "Gold reward under RL against a proxy reward model, in d = sqrt(KL); output: reward " +
     "relative to the initial policy",
@@ -163,6 +164,7 @@ export const overoptimization: Law = {
  */
 export const overoptimizationBon: Law = {
   name: "overoptimization-bon",
+  checked: "Gao et al.'s text (the best-of-n form).",
   formula: "R = d*(alpha - beta*d)",
   doc: "Gold reward under best-of-n sampling against a proxy reward model, in d = sqrt(KL); " +
     "output: reward relative to the initial policy",

@@ -64,6 +64,8 @@ function evaluate(x: Columns, p: Float64Array, out: Float64Array, jac: Float64Ar
  */
 export const parallel: Law = {
   name: "parallel",
+  checked:
+    "The authors' demo (the form); log base, how N is counted and the constants were not found; the paper's body was not reached.",
   formula: "L = (A/(N*(k*log(P) + 1)))^alpha + E",
   doc: "Parallel scaling law in model parameters N and parallel streams P; output: loss",
   paper: "Chen et al. 2025, Parallel Scaling Law for Language Models, arXiv:2505.10475",

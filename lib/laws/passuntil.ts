@@ -84,6 +84,8 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
  */
 export const passUntil: Law = {
   name: "passuntil",
+  checked:
+    "Third-party copies (PU = exp(-c N^-alpha)); the offset d is ours; the paper's body was not reached.",
   formula: "-ln PU = c*N^-alpha + d",
   doc: "Task scaling law of the PassUntil pass rate PU in model size N; output: -ln PU",
   paper: "Hu et al. 2023, Unlock Predictable Scaling from Emergent Abilities, arXiv:2310.03262",

@@ -105,6 +105,7 @@ const EXPONENT_GRID = [0.25, 0.5, 1];
  */
 export const precision: Law = {
   name: "precision",
+  checked: "The paper's text (Eq. 3, weights-only quantized training; App. K constants).",
   formula: "L = E + A*Neff^-alpha + B/D^beta, Neff = N*(1 - exp(-P/gamma))",
   doc: "Precision-aware loss law in parameters N, tokens D and weight training precision P " +
     "(bits; activations and KV cache in high precision); output: loss",

@@ -81,6 +81,8 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
  */
 export const quantizationLoss: Law = {
   name: "quantization-loss",
+  checked:
+    "A third-party copy of the paper's figure captions (Eq. 8 and its constants); the paper's Section 3 was not reached.",
   formula: "dL = k * D^beta / (N^alpha * P^gamma)",
   doc: "Loss increase over the 16-bit model from post-training quantization to P bits, in " +
     "non-embedding parameters N and training tokens D; output: loss difference",

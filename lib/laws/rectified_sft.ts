@@ -73,6 +73,8 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
  */
 export const rectifiedSft: Law = {
   name: "rectified-sft",
+  checked:
+    "The authors' code (linhaowei1/Fine-tuning-Scaling-Law); their project page writes an outer exponent alpha, of which this law is the alpha = 1 case; the paper's body was not reached.",
   formula: "L = B/(Dl + D^beta) + E",
   doc: "Rectified fine-tuning law in fine-tuning examples D with pre-learned data size Dl; " +
     "output: fine-tuning loss",

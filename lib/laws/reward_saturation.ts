@@ -77,6 +77,8 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
  */
 export const rewardSaturation: Law = {
   name: "reward-saturation",
+  checked:
+    "The abstracts only: v1 describes sigmoid curves, a later version exponential saturation, which this law follows; no equation was seen.",
   formula: "R = Rmax - (Rmax - R0)*exp(-k*t)",
   doc: "Per-run exponential saturation of training reward in normalised training progress t; " +
     "output: reward",

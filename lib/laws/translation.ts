@@ -74,6 +74,8 @@ function evaluateBleu(
  */
 export const translation: Law = {
   name: "translation",
+  checked:
+    "Third-party copies of a figure caption and reading notes (Eq. 1); the log base is not stated; the paper's body was not reached.",
   formula: "BLEU = (ln(A*Dp^alpha))^beta",
   doc: "Translation score (BLEU or COMET) after finetuning as a function of pretraining " +
     "tokens Dp; output: score",
@@ -129,6 +131,8 @@ export const translation: Law = {
  */
 export const translationCe: Law = {
   name: "translation-ce",
+  checked:
+    "Third-party copies of a figure caption and reading notes (Eq. 3); the paper's body was not reached.",
   formula: "L = E + A/Dp^alpha",
   doc: "Downstream cross-entropy after finetuning as a function of pretraining tokens Dp; " +
     "output: cross-entropy",

@@ -65,6 +65,12 @@ export interface Law {
   doc: string;
   /** Paper reference: authors, year, arXiv id. */
   paper?: string;
+  /**
+   * What the formula was checked against, in one or two sentences: the paper's own text (which
+   * version and equation), the authors' code, or only third-party copies. The law's module doc
+   * has the details.
+   */
+  checked?: string;
   /** Inputs, in the order of the columns passed to `predict` and `jacobian`. */
   inputs: readonly InputSpec[];
   /** Parameters, in the order of the vectors passed to `predict` and `jacobian`. */

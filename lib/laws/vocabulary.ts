@@ -106,6 +106,8 @@ function basis(x: Columns, p: Float64Array, out: Float64Array[]): void {
  */
 export const vocabulary: Law = {
   name: "vocabulary",
+  checked:
+    "The paper's text (NeurIPS 2024 camera-ready, Sec. 4.3, Eq. 8); its data term is in tokens, so map H to training tokens to fit Eq. 8 as published.",
   formula: "L_u = -E + A1/Nnv^alpha1 + A2/Nv^alpha2 + B/H^beta",
   doc: "Vocabulary scaling law in non-vocabulary parameters Nnv, vocabulary parameters Nv and " +
     "training data H (the paper's Eq. 8 uses training tokens, characters × f(V)); output: " +
