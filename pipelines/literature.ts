@@ -14,7 +14,7 @@
  *   Mamba-3B (a 25-point moving average of its noisy per-step loss; fit on 1e10-1.5e11 tokens,
  *   evaluated on 1.5e11-5e11). Checkpoints before 1e10 tokens are dropped, as the Hitchhiker's
  *   Guide recommends. The BNSL break gets a start grid and bounds in the tokens range (its
- *   default grid is for x up to ~1e8).
+ *   default grid is for x up to ~1e8), and its asymptote a is kept non-negative.
  *
  * - `data-mixing` (Ye et al. 2024, arXiv:2403.16952) on Muennighoff et al.'s code-mixture runs
  *   (`datablations_code`): nine 4.2B models trained for 84B tokens on C4 mixed with Python
@@ -81,8 +81,18 @@ const C4_HELD_OUT = CODE_MIX_SHARES.filter((p) => p > 70).map(codeMixRun);
 const PYTHON_FIT = CODE_MIX_SHARES.filter((p) => p >= 30).map(codeMixRun);
 const PYTHON_HELD_OUT = CODE_MIX_SHARES.filter((p) => p < 30).map(codeMixRun);
 
-/** BNSL on training curves: the break's start grid and bounds in the tokens range. */
-const BNSL_OPTIONS = { params: { d1: { grid: [3e10, 1e11, 3e11], min: 1e10, max: 1e13 } } };
+/**
+ * BNSL on training curves: the break's start grid and bounds in the tokens range; the asymptote
+ * a (the loss as tokens grow) bounded below by 0, since a loss cannot be negative (unbounded,
+ * Mamba's fit wandered to a = -7 and stopped at the iteration limit); 5000 iterations.
+ */
+const BNSL_OPTIONS = {
+  maxIterations: 5000,
+  params: {
+    a: { min: 0, grid: [0, 0.5, 1] },
+    d1: { grid: [3e10, 1e11, 3e11], min: 1e10, max: 1e13 },
+  },
+};
 
 const published: PublishedValue[] = [
   { quantity: "fits.datablations.params.RDstar", value: 15.387756, source: MUENNIGHOFF },
