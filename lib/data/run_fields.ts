@@ -8,6 +8,23 @@
 import { nearestName } from "../util/suggest.ts";
 import type { Ladder, Run } from "./schema.ts";
 
+/**
+ * Column names a fit maps before run fields (run.ts `columnValues`): a run field with one of
+ * these names, or with a metric's name, would be shadowed, so it is refused.
+ */
+export const RESERVED_COLUMNS: readonly string[] = [
+  "N",
+  "params",
+  "D",
+  "tokens",
+  "C",
+  "flops",
+  "compute",
+  "M",
+  "step",
+  "paramsNonEmbedding",
+];
+
 /** Numeric fields by run id: `{ "<run id>": { "<field>": value } }`. */
 export type RunFieldValues = Record<string, Record<string, number>>;
 
@@ -16,7 +33,8 @@ export type RunFieldValues = Record<string, Record<string, number>>;
  * already have). Runs not named keep their fields; they read NaN for a field they lack.
  *
  * @param ladder The ladder.
- * @param values Fields by run id; every id must be a run of the ladder and every value finite.
+ * @param values Fields by run id; every id must be a run of the ladder, every value finite, and
+ *   no field named like a column of {@link RESERVED_COLUMNS} or a metric of the ladder.
  * @param what Where the values come from, for messages (e.g. `steps[0].runFields`).
  * @returns The new ladder (checkpoints and observations are shared, not copied).
  * @throws {RangeError} Naming the run id (with the nearest run id) or the field and its value.
@@ -53,10 +71,18 @@ export function withRunFields(ladder: Ladder, values: RunFieldValues, what: stri
       );
     }
     for (const [name, v] of Object.entries(fields)) {
+      if (RESERVED_COLUMNS.includes(name) || ladder.metrics.includes(name)) {
+        throw new RangeError(
+          `Cannot join ${what}: field ${JSON.stringify(name)} of run ${JSON.stringify(id)} ` +
+            `has the name of ${
+              RESERVED_COLUMNS.includes(name) ? "a built-in column" : "a metric"
+            }, which a fit would read instead; expected another name`,
+        );
+      }
       if (typeof v !== "number" || !Number.isFinite(v)) {
         throw new RangeError(
           `Cannot join ${what}: field ${JSON.stringify(name)} of run ${JSON.stringify(id)} is ` +
-            `${JSON.stringify(v)}; expected a finite number`,
+            `${typeof v === "number" ? String(v) : JSON.stringify(v)}; expected a finite number`,
         );
       }
     }

@@ -39,6 +39,17 @@ Deno.test("withRunFields() names an unknown run with the nearest id, and a non-f
   );
   assert.throws(
     () => withRunFields(ladder, { "mix-10": { web: NaN } }, "t"),
-    /field "web" of run "mix-10" is null; expected a finite number/,
+    /field "web" of run "mix-10" is NaN; expected a finite number/,
+  );
+});
+
+Deno.test("withRunFields() refuses a field named like a built-in column or a metric, which a fit would read instead", () => {
+  assert.throws(
+    () => withRunFields(ladder, { "mix-10": { N: 1.2e9 } }, "t"),
+    /field "N" of run "mix-10" has the name of a built-in column, which a fit would read instead/,
+  );
+  assert.throws(
+    () => withRunFields(ladder, { "mix-10": { loss: 2 } }, "t"),
+    /field "loss" of run "mix-10" has the name of a metric/,
   );
 });

@@ -186,6 +186,10 @@ Deno.test("dataMixingLawFor() builds the law for the mapped inputs and rejects b
   assert.throws(() => dataMixingLawFor(["r1", "web"]), /"web" is not a domain proportion/);
   assert.throws(() => dataMixingLawFor(["r1", "r1"]), /given twice/);
   assert.throws(() => dataMixingLawFor(["r2", "r3"]), /r1 is missing/);
+  assert.throws(
+    () => dataMixingLawFor(["r2"]),
+    /r1 is missing among r2; expected r1, \.\.\., r2 with no gaps/,
+  );
   assert.throws(() => dataMixingLaw(0), RangeError);
 });
 

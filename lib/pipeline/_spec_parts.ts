@@ -43,7 +43,9 @@ export function lawOrUndefined(text: string): Law | undefined {
 
 /**
  * The law of a fit step. `data-mixing` takes its shape from the mapped inputs (one proportion
- * r1 ... rM per training domain), as `deno task fit` does; other names ignore the mapping.
+ * r1 ... rM per training domain), as `deno task fit` does with `--x` (the command line also
+ * picks up table columns named r1 ... rM when none is mapped; a pipeline does not); other
+ * names ignore the mapping.
  *
  * @throws {RangeError} When data-mixing's mapped inputs are not r1 ... rM.
  * @throws {InputError} An unknown law name or an invalid expression.

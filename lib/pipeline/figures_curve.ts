@@ -29,6 +29,17 @@ function logRange(lo: number, hi: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.exp(a + ((b - a) * i) / (n - 1)));
 }
 
+/** Whether `xs` takes one value per run (runs[i] is the run of point i). */
+function constantWithinRuns(xs: ArrayLike<number>, runs: readonly string[]): boolean {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < xs.length; i++) {
+    const first = seen.get(runs[i]);
+    if (first === undefined) seen.set(runs[i], xs[i]);
+    else if (first !== xs[i]) return false;
+  }
+  return true;
+}
+
 /** Every k-th item so that at most `max` remain (the last one always kept). */
 function thin<T>(items: readonly T[], max: number): T[] {
   if (items.length <= max) return [...items];
@@ -39,7 +50,7 @@ function thin<T>(items: readonly T[], max: number): T[] {
 /**
  * The curve figure of a one-input fit: a learning curve when the input is read from tokens (D)
  * or compute (C), on a log axis; the law across runs when the input is a fraction in [0, 1]
- * (a mixture proportion), on a linear axis. Undefined for other fits, or when the fit has no
+ * with one value per run (a mixture proportion), on a linear axis. Undefined for other fits, or when the fit has no
  * finite parameters.
  *
  * @param ctx The pipeline's state (for the fit's evaluations).
@@ -57,9 +68,11 @@ export function curveFigure(
   const input = law.inputs[0].name;
   const column = fit.columns[input];
   const xs = fit.x[input];
-  // A fraction (a mixture proportion, one value per run) goes on a linear axis, with the runs
-  // as one series: the law is one curve across runs, not one per run.
-  const fraction = xs.length > 0 && xs.every((v) => v >= 0 && v <= 1);
+  // A fraction that is a property of the run (a mixture proportion: in [0, 1] and the same at
+  // every point of a run) goes on a linear axis, with the runs as one series: the law is one
+  // curve across runs, not one per run.
+  const fraction = xs.length > 0 && xs.every((v) => v >= 0 && v <= 1) &&
+    constantWithinRuns(xs, fit.runIds);
   const axis = AXES[column] ?? (fraction ? "fraction" as const : undefined);
   if (axis === undefined || fit.y.length === 0) return undefined;
   const p = Float64Array.from(law.params, (s) => result.params[s.name]?.value ?? NaN);

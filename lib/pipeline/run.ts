@@ -348,7 +348,7 @@ function runStep(
 ): Promise<string> {
   switch (step.step) {
     case "load":
-      return runLoad(ctx, step, options);
+      return runLoad(ctx, step, index, options);
     case "filter":
       return Promise.resolve(runFilter(ctx, step));
     case "fit":
@@ -392,6 +392,7 @@ function isUnreachable(e: unknown): boolean {
 async function runLoad(
   ctx: PipelineContext,
   step: LoadStep,
+  index: number,
   options: RunPipelineOptions,
 ): Promise<string> {
   let ladder: Ladder;
@@ -454,8 +455,9 @@ async function runLoad(
       truth: syntheticTruth(synthOptions) as unknown as Record<string, unknown>,
     };
   }
-  if ("runFields" in step && step.runFields && ctx.source.fallback === null) {
-    ladder = withRunFields(ladder, step.runFields, "the load step's runFields");
+  // Spec validation rejects runFields together with a synthetic fallback.
+  if ("runFields" in step && step.runFields) {
+    ladder = withRunFields(ladder, step.runFields, `steps[${index}].runFields`);
   }
   ctx.loaded = ladder;
   ctx.ladder = ladder;

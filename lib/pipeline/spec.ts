@@ -110,7 +110,7 @@ export interface CatalogLoadStepConfig {
   /**
    * Numeric fields joined onto runs by id, e.g. mixture proportions the table lacks:
    * `{ "<run id>": { "c4_share": 0.9 } }`. A fit reads them as run fields (`x: { r1:
-   * "c4_share" }`). Not applied to a synthetic fallback. @default none
+   * "c4_share" }`). Not allowed with `fallback: "synthetic"`. @default none
    */
   runFields?: RunFieldValues;
 }
@@ -589,6 +589,16 @@ const catalogLoadSchema = object<CatalogLoadStep>({
   fallback: optional(enumOf(["none", "synthetic"] as const), "none"),
   synthetic: optional(syntheticOptionsSchema),
   runFields: optional(runFieldsSchema),
+}, {
+  check(load, path, issues) {
+    if (load.runFields !== undefined && load.fallback === "synthetic") {
+      issues.add(
+        `${path}.runFields`,
+        "cannot be joined onto the synthetic fallback, whose runs have other ids; expected " +
+          'runFields or fallback "synthetic", not both',
+      );
+    }
+  },
 });
 
 const fileLoadSchema = object<FileLoadStepConfig>({

@@ -269,4 +269,10 @@ Deno.test("parsePipelineSpec() shapes data-mixing from the mapped inputs and che
   assert.deepEqual(issues.map((i) => i.path), ['steps[0].runFields["run-a"].web', "steps[1].x"]);
   assert.match(issues[0].message, /is "half"; expected a finite number/);
   assert.match(issues[1].message, /input "N" is not a domain proportion; expected names r1, r2/);
+  const fallback = issuesOf({
+    name: "mix",
+    steps: [{ step: "load", dataset: "d", fallback: "synthetic", runFields: { a: { web: 1 } } }],
+  });
+  assert.deepEqual(fallback.map((i) => i.path), ["steps[0].runFields"]);
+  assert.match(fallback[0].message, /cannot be joined onto the synthetic fallback/);
 });

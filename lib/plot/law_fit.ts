@@ -59,7 +59,7 @@ export interface LawFitFigureOptions extends FigureOptions {
    * proportion (x may then be 0). @default "log"
    */
   xType?: "log" | "linear";
-  /** @default "Training tokens D" or "Training compute C (FLOPs)" */
+  /** @default "Training tokens D" or "Training compute C (FLOPs)"; "x" on a linear axis */
   xLabel?: string;
   /** @default "Loss" */
   yLabel?: string;
@@ -210,7 +210,7 @@ export function lawFit(data: LawFitFigureData, options: LawFitFigureOptions = {}
           type: xType,
           domain: xDomain,
           label: options.xLabel ??
-            (xAxis === "tokens" ? "Training tokens D" : "Training compute C (FLOPs)"),
+            (!xLog ? "x" : xAxis === "tokens" ? "Training tokens D" : "Training compute C (FLOPs)"),
         },
         y: { type: yType, domain: extent(ys, yType, 0.05), label: options.yLabel ?? "Loss" },
         color: { type: "identity" },

@@ -148,10 +148,11 @@ function dataBlocks(
   const observed = data.metrics.filter((m) => m.count > 0);
   const empty = data.metrics.length - observed.length;
   if (empty > 0) {
+    const which = observed.length > 0 ? plural(empty, "other metric") : plural(empty, "metric");
+    const when = data.filters.length > 0 ? "after the filters" : "in the data";
     items.push(
-      `${plural(empty, "other metric")} of the table ${
-        empty === 1 ? "has" : "have"
-      } no observations after the filters (not listed)`,
+      `${which} of the table ${empty === 1 ? "has" : "have"} no observations ${when} ` +
+        `(not listed)`,
     );
   }
   out.push({ type: "list", items });
