@@ -15,6 +15,7 @@ import type { Law } from "../laws/types.ts";
 import type {
   AllocationSummary,
   ComparisonRow,
+  DataSummary,
   EvaluationSummary,
   IsoflopSummary,
 } from "../report/types.ts";
@@ -105,6 +106,12 @@ export class PipelineContext {
   source?: DataSource;
   /** The filter steps since the last load. */
   filterSteps: { filters: FilterSpec[]; dropped: number; reports: FilterReport[] }[] = [];
+  /** Index of the last load step in the spec's steps. */
+  loadStep?: number;
+  /** Ids of the fits since the last load. */
+  loadFits: string[] = [];
+  /** Summaries of the earlier loads, each as it stood when the next load replaced it. */
+  earlierLoads: DataSummary[] = [];
   fits: Map<string, FitEntry> = new Map();
   allocations: Map<string, AllocationEntry> = new Map();
   isoflops: Map<string, IsoflopEntry> = new Map();

@@ -18,7 +18,7 @@ async function mixtureFile(dir: string): Promise<string> {
   return path;
 }
 
-Deno.test("fit figure: a per-run share gets the curve across runs on a linear axis; a within-run fraction does not", async () => {
+Deno.test("fit figure: a per-run share gets the curve across runs on a linear axis; a within-run fraction does not; each load is summarised", async () => {
   const dir = await Deno.makeTempDir({ prefix: "curve-fraction-" });
   try {
     const file = await mixtureFile(dir);
@@ -47,6 +47,13 @@ Deno.test("fit figure: a per-run share gets the curve across runs on a linear ax
     // runs; the fit is shown as fitted against observed values.
     assert.equal(acc.name, "fit-acc");
     assert.match(acc.title, /fitted against observed loss/);
+    // Two loads: results.loads has one summary each, with the step and the fits that used it.
+    const loads = result.results.loads!;
+    assert.deepEqual(loads.map((l) => [l.step, l.fits, l.filtered.checkpoints]), [
+      [0, ["mix"], 7],
+      [3, ["acc"], 14],
+    ]);
+    assert.deepEqual(result.results.data, loads[1]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -33,7 +33,7 @@ import { type Figure, JUPYTER_DISPLAY } from "../report/figure.ts";
 import { escapeHtml, toJsonValue } from "../report/format.ts";
 import { blocksToHtml } from "../report/html.ts";
 import { blocksToMarkdown } from "../report/markdown.ts";
-import { reportBlocks } from "../report/blocks.ts";
+import { allLoads, reportBlocks } from "../report/blocks.ts";
 import type {
   AllocationPoint,
   DataSummary,
@@ -134,7 +134,7 @@ export class PipelineResult {
     this.figures = figures;
     this.warnings = results.warnings;
     this.context = context;
-    this.fallback = results.data?.fallback ?? null;
+    this.fallback = allLoads(results).find((l) => l.fallback)?.fallback ?? null;
   }
 
   /** The report as Markdown (figures linked as files). */
@@ -395,6 +395,8 @@ async function runLoad(
   index: number,
   options: RunPipelineOptions,
 ): Promise<string> {
+  const previous = dataSummary(ctx);
+  if (previous) ctx.earlierLoads.push(previous);
   let ladder: Ladder;
   if ("dataset" in step) {
     try {
@@ -462,6 +464,8 @@ async function runLoad(
   ctx.loaded = ladder;
   ctx.ladder = ladder;
   ctx.filterSteps = [];
+  ctx.loadStep = index;
+  ctx.loadFits = [];
   const c = ladderCounts(ladder);
   return `${c.runs} runs, ${c.checkpoints} checkpoints, ${c.observations} observations` +
     (ctx.source.fallback ? " (SYNTHETIC FALLBACK)" : "");
@@ -648,6 +652,7 @@ async function runFitStep(
   const fitOptions: FitOptions = { ...step.options, seed: ctx.spec.seed };
   if (options.workers !== undefined) fitOptions.workers = options.workers;
   const fitData = { inputs: data.x, y: data.y, groups: data.run };
+  ctx.loadFits.push(step.id);
   const result = await runFit(law, fitData, fitOptions);
   const entry: FitEntry = {
     step,
@@ -996,6 +1001,8 @@ function dataSummary(ctx: PipelineContext): DataSummary | null {
     params: range(ladder.runs.map((r) => r.params)),
     tokens: range(ladder.checkpoints.tokens),
     truth: source.truth,
+    ...(ctx.loadStep !== undefined ? { step: ctx.loadStep } : {}),
+    fits: [...ctx.loadFits],
   };
 }
 
@@ -1041,6 +1048,7 @@ export function buildResults(
       seed: spec.seed,
     },
     data: dataSummary(ctx),
+    ...(ctx.earlierLoads.length > 0 ? { loads: [...ctx.earlierLoads, dataSummary(ctx)!] } : {}),
     fits,
     allocations: Object.fromEntries([...ctx.allocations].map(([k, v]) => [k, v.summary])),
     isoflops: Object.fromEntries([...ctx.isoflops].map(([k, v]) => [k, v.summary])),

@@ -70,29 +70,56 @@ export function fallbackNotice(
     `comparisons with published values do not apply.`;
 }
 
+/** Every load of a results document: `loads`, or the one `data` (none without data). */
+export function allLoads(results: ResultsDocument): DataSummary[] {
+  return results.loads ?? (results.data ? [results.data] : []);
+}
+
 /** Code of the warnings that filters emit (one per filter that dropped something). */
 export const FILTER_WARNING = "filter.dropped";
 
-/** Number of load steps of a results document's spec (0 when it cannot tell). */
-function loadSteps(spec: unknown): number {
-  const steps = (spec as { steps?: unknown } | null)?.steps;
-  if (!Array.isArray(steps)) return 0;
-  return steps.filter((s) => (s as { step?: unknown } | null)?.step === "load").length;
+/**
+ * The Data section: the one load, or with several loads one subsection per load (as it stood
+ * when the next load replaced it) naming the fits that used it, then the filters' notes.
+ */
+function dataSection(
+  data: DataSummary,
+  loads: readonly DataSummary[] | undefined,
+  filterNotes: readonly Warning[],
+): Block[] {
+  const out: Block[] = [{ type: "heading", level: 2, text: "Data" }];
+  if (!loads || loads.length < 2) return [...out, ...dataBlocks(data, filterNotes)];
+  out.push({
+    type: "paragraph",
+    text: `The pipeline loads data ${loads.length} times. Each load is described as it stood ` +
+      `after all the filter steps that followed it, with the fits made between it and the ` +
+      `next load (a fit made before some of those filters used more data: its own section ` +
+      `gives its points).`,
+  });
+  loads.forEach((load, k) => {
+    const at = load.step !== undefined ? ` (steps[${load.step}])` : "";
+    const fits = load.fits && load.fits.length > 0 ? `, fits ${load.fits.join(", ")}` : "";
+    out.push({ type: "heading", level: 3, text: `Load ${k + 1}${at}${fits}` });
+    // Files already listed for an earlier load are named once.
+    const same = loads.slice(0, k).findIndex((l) =>
+      JSON.stringify(l.provenance) === JSON.stringify(load.provenance)
+    );
+    out.push(...dataBlocks(load, [], same >= 0 ? same + 1 : undefined));
+  });
+  if (filterNotes.length > 0) {
+    out.push({ type: "heading", level: 3, text: "What the filters dropped (all loads)" });
+    out.push({ type: "list", items: filterNotes.map((w) => `${w.message} (${w.count})`) });
+  }
+  return out;
 }
 
 function dataBlocks(
   data: DataSummary,
   filterNotes: readonly Warning[] = [],
-  loads = 1,
+  sameFilesAs?: number,
 ): Block[] {
-  const out: Block[] = [{ type: "heading", level: 2, text: "Data" }];
+  const out: Block[] = [];
   const items: string[] = [];
-  if (loads > 1) {
-    items.push(
-      `The pipeline loads data ${loads} times; this section describes the last load and its ` +
-        `filters. Each fit's section gives the points it used.`,
-    );
-  }
   if (data.source === "catalog") {
     items.push(
       `Source: catalog dataset ${data.dataset}${data.table ? ` (table ${data.table})` : ""}`,
@@ -105,8 +132,9 @@ function dataBlocks(
         : "Source: synthetic ladder",
     );
   }
-  if (data.provenance.note) items.push(`Note: ${data.provenance.note}`);
-  for (const f of data.provenance.files) {
+  if (sameFilesAs !== undefined) items.push(`Files: the same as load ${sameFilesAs}`);
+  else if (data.provenance.note) items.push(`Note: ${data.provenance.note}`);
+  for (const f of sameFilesAs !== undefined ? [] : data.provenance.files) {
     items.push(
       `File ${f.path}${f.origin ? ` (${f.origin})` : ""}${
         f.rows !== undefined ? `, ${f.rows} rows` : ""
@@ -522,7 +550,7 @@ export const COMPARISON_COLUMNS = [
  */
 export function reportBlocks(results: ResultsDocument): Block[] {
   const out: Block[] = [{ type: "heading", level: 1, text: results.pipeline.title }];
-  const notice = fallbackNotice(results.data?.fallback ?? null);
+  const notice = fallbackNotice(allLoads(results).find((l) => l.fallback)?.fallback ?? null);
   if (notice) out.push({ type: "alert", title: "Synthetic data", text: notice });
   if (results.pipeline.description) {
     out.push({ type: "paragraph", text: results.pipeline.description });
@@ -534,9 +562,7 @@ export function reportBlocks(results: ResultsDocument): Block[] {
   });
   const filterNotes = results.warnings.filter((w) => w.code === FILTER_WARNING);
   const warnings = results.warnings.filter((w) => w.code !== FILTER_WARNING);
-  if (results.data) {
-    out.push(...dataBlocks(results.data, filterNotes, loadSteps(results.spec)));
-  }
+  if (results.data) out.push(...dataSection(results.data, results.loads, filterNotes));
   for (const f of Object.values(results.fits)) out.push(...fitBlocks(f));
   for (const a of Object.values(results.allocations)) out.push(...allocationBlocks(a));
   for (const s of Object.values(results.isoflops)) out.push(...isoflopBlocks(s));

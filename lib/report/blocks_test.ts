@@ -164,24 +164,41 @@ Deno.test("reportBlocks() shows short sources in the comparisons and the full on
   );
 });
 
-Deno.test("reportBlocks() lists only observed metrics and says when the data section is the last of several loads", () => {
+Deno.test("reportBlocks() lists only observed metrics, and one subsection per load with its fits", () => {
+  const observed = {
+    ...data,
+    metrics: [
+      { name: "loss", kind: "loss", count: 240, min: 1.9, max: 3.1 },
+      { name: "code_loss", kind: "loss", count: 0, min: null, max: null },
+      { name: "acc", kind: "accuracy", count: 0, min: null, max: null },
+    ],
+  };
+  const single = renderMarkdown({ ...doc, data: observed }).split("## Fit")[0]!;
+  assert.match(single, /- 2 other metrics of the table have no observations after the filters/);
+  assert.match(single, /\| loss \| loss \| 240 \|/);
+  assert.doesNotMatch(single, /code_loss|\| acc \||Load 1/);
+  const second = {
+    ...data,
+    table: "code",
+    filters: [],
+    metrics: [{ name: "code_loss", kind: "loss", count: 0, min: null, max: null }],
+    step: 3,
+    fits: ["mix-a", "mix-b"],
+  };
   const md = renderMarkdown({
     ...doc,
-    data: {
-      ...data,
-      metrics: [
-        { name: "loss", kind: "loss", count: 240, min: 1.9, max: 3.1 },
-        { name: "code_loss", kind: "loss", count: 0, min: null, max: null },
-        { name: "acc", kind: "accuracy", count: 0, min: null, max: null },
-      ],
-    },
-    spec: { steps: [{ step: "load" }, { step: "fit" }, { step: "load" }] },
+    data: second,
+    loads: [{ ...observed, step: 0, fits: ["approach3"] }, second],
   });
   const dataPart = md.split("## Fit")[0]!;
-  assert.match(dataPart, /- The pipeline loads data 2 times; this section describes the last load/);
-  assert.match(dataPart, /- 2 other metrics of the table have no observations after the filters/);
-  assert.match(dataPart, /\| loss \| loss \| 240 \|/);
-  assert.doesNotMatch(dataPart, /code_loss|\| acc \|/);
-  // One load: no such note.
-  assert.doesNotMatch(renderMarkdown({ ...doc, data }), /loads data/);
+  assert.match(dataPart, /The pipeline loads data 2 times/);
+  assert.match(dataPart, /### Load 1 \(steps\[0\]\), fits approach3\n/);
+  assert.match(
+    dataPart,
+    /### Load 2 \(steps\[3\]\), fits mix-a, mix-b\n\n- Source: [^\n]+\n- Files: the same as load 1\n/,
+  );
+  assert.equal(dataPart.match(/- File chinchilla-epoch\/fig4\.csv/g)?.length, 1);
+  // Load 2 has no observed metric and no filters: said as such, no table.
+  assert.match(dataPart, /- 1 metric of the table has no observations in the data/);
+  assert.match(dataPart, /### What the filters dropped \(all loads\)\n\n- dropped 5 rows \(5\)/);
 });

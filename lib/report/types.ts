@@ -58,6 +58,10 @@ export interface DataSummary {
   tokens: Interval | null;
   /** Ground truth of a synthetic ladder (its resolved options), when synthetic. */
   truth: Record<string, unknown> | null;
+  /** Index of the load step in the spec's steps, when known. */
+  step?: number;
+  /** Ids of the fits that used this data (fitted between this load and the next). */
+  fits?: string[];
 }
 
 /** One parameter of a fit. */
@@ -246,6 +250,11 @@ export interface ResultsDocument {
   toolkit: { name: string; version: string };
   pipeline: { name: string; title: string; description: string | null; seed: number };
   data: DataSummary | null;
+  /**
+   * One summary per load step, in order, when the pipeline loads more than once (`data` is the
+   * last of them).
+   */
+  loads?: DataSummary[];
   fits: Record<string, FitSummary>;
   allocations: Record<string, AllocationSummary>;
   isoflops: Record<string, IsoflopSummary>;

@@ -7,7 +7,13 @@
  */
 
 import { join } from "node:path";
-import { COMPARISON_COLUMNS, comparisonRows, FILTER_WARNING, sourceNotes } from "./blocks.ts";
+import {
+  allLoads,
+  COMPARISON_COLUMNS,
+  comparisonRows,
+  FILTER_WARNING,
+  sourceNotes,
+} from "./blocks.ts";
 import { escapeHtml } from "./format.ts";
 import { htmlPage } from "./html.ts";
 import type { ComparisonRow, ResultsDocument } from "./types.ts";
@@ -54,15 +60,17 @@ export interface IndexEntry {
  * ```
  */
 export function indexEntry(dir: string, results: ResultsDocument): IndexEntry {
+  // Every load of the pipeline: a fallback in any of them, and the filters of all of them.
+  const loads = allLoads(results);
   return {
     dir,
     name: results.pipeline.name,
     title: results.pipeline.title,
     description: results.pipeline.description,
-    fallback: results.data?.fallback != null,
+    fallback: loads.some((l) => l.fallback != null),
     comparisons: results.comparisons,
     warnings: results.warnings.filter((w) => w.code !== FILTER_WARNING).length,
-    filtered: (results.data?.filters ?? []).reduce((s, f) => s + f.dropped, 0),
+    filtered: loads.reduce((s, l) => s + l.filters.reduce((t, f) => t + f.dropped, 0), 0),
   };
 }
 
