@@ -561,6 +561,8 @@ function lawData(
   D: Float64Array;
   C: Float64Array;
   dropped: number;
+  /** Points left out, by reason: `value of <metric>` or `input <name> <- <column>`. */
+  droppedBy: Record<string, number>;
 } {
   const pts = metricPoints(ladder, metric, compute);
   const columns: Record<string, string> = {};
@@ -592,11 +594,15 @@ function lawData(
   const chosen = select ? select(pts) : new Uint8Array(pts.y.length).fill(1);
   const keep: number[] = [];
   let dropped = 0;
+  // Why points were left out: the metric's value, or an input (named by its column).
+  const droppedBy: Record<string, number> = {};
+  const count = (why: string) => (droppedBy[why] = (droppedBy[why] ?? 0) + 1);
   for (let i = 0; i < pts.y.length; i++) {
     if (!chosen[i]) continue;
-    const ok = Number.isFinite(pts.y[i]) &&
-      law.inputs.every((s) => Number.isFinite(raw[s.name][i]));
-    if (ok) keep.push(i);
+    const bad = law.inputs.filter((s) => !Number.isFinite(raw[s.name][i]));
+    if (!Number.isFinite(pts.y[i])) count(`value of ${metric}`);
+    for (const s of bad) count(`input ${s.name} <- ${columns[s.name]}`);
+    if (Number.isFinite(pts.y[i]) && bad.length === 0) keep.push(i);
     else dropped++;
   }
   const take = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
@@ -611,6 +617,7 @@ function lawData(
     D: take(pts.D),
     C: take(pts.C),
     dropped,
+    droppedBy,
   };
 }
 
@@ -643,9 +650,10 @@ async function runFitStep(
   if (data.dropped > 0) {
     ctx.warnings.warn(
       "fit.dropped-points",
-      `Fit ${
-        JSON.stringify(step.id)
-      }: points with a missing or non-finite input or value were left out`,
+      `Fit ${JSON.stringify(step.id)}: points with a missing or non-finite input or value ` +
+        `were left out (${
+          Object.entries(data.droppedBy).map(([why, n]) => `${why}: ${n}`).join("; ")
+        })`,
       data.dropped,
     );
   }
